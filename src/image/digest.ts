@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+import { Transform, type TransformCallback } from 'node:stream';
+import { BulkheadError } from '../errors.js';
+
+const SUPPORTED = new Set(['sha256', 'sha512']);
+
+export function splitDigest(digest: string, input: string): { algorithm: string; hex: string } {
+  const colon = digest.indexOf(':');
+  const algorithm = digest.slice(0, colon);
+  const hex = digest.slice(colon + 1);
+  if (colon <= 0 || !SUPPORTED.has(algorithm) || !/^[a-f0-9]+$/.test(hex) || hex.length !== (algorithm === 'sha256' ? 64 : 128)) {
+    throw new BulkheadError('MANIFEST_INVALID', `${input}: "${digest}" is not a supported digest (sha256 or sha512, lowercase hex)`, { input });
+  }
+  return { algorithm, hex };
+}
+
+export function digestOf(data: Buffer | string, algorithm = 'sha256'): string {
+  return `${algorithm}:${createHash(algorithm).update(data).digest('hex')}`;
+}
+
+/** Checks a whole buffer against its descriptor digest (OCI image spec, descriptor.md "Digests"). */
+export function verifyBuffer(data: Buffer, expected: string, what: string): void {
+  const { algorithm } = splitDigest(expected, what);
+  const actual = digestOf(data, algorithm);
+  if (actual !== expected) {
+    throw new BulkheadError('DIGEST_MISMATCH', `${what}: content digest ${actual} does not match the expected ${expected}`, { input: what });
+  }
+}
+
+/**
+ * A pass-through that hashes what flows and fails at the end when the digest or size is wrong,
+ * so a blob is verified while it streams, without a second read.
+ */
+export class DigestVerifier extends Transform {
+  private readonly hash;
+  private bytes = 0;
+  constructor(
+    private readonly expected: string,
+    private readonly what: string,
+    private readonly expectedSize?: number,
+  ) {
+    super();
+    this.hash = createHash(splitDigest(expected, what).algorithm);
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+    cb(null, chunk);
+  }
+  override _flush(cb: TransformCallback): void {
+    const actual = `${splitDigest(this.expected, this.what).algorithm}:${this.hash.digest('hex')}`;
+    if (this.expectedSize !== undefined && this.expectedSize >= 0 && this.bytes !== this.expectedSize) {
+      cb(new BulkheadError('DIGEST_MISMATCH', `${this.what}: received ${this.bytes} bytes, the descriptor says ${this.expectedSize}`, { input: this.what }));
+      return;
+    }
+    if (actual !== this.expected) {
+      cb(new BulkheadError('DIGEST_MISMATCH', `${this.what}: content digest ${actual} does not match the expected ${this.expected}`, { input: this.what }));
+      return;
+    }
+    cb();
+  }
+}

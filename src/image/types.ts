@@ -1,0 +1,94 @@
+import type { TransportName } from './reference.js';
+
+/** OCI image spec, "Platform" (image-index.md). */
+export interface Platform {
+  os: string;
+  architecture: string;
+  variant?: string;
+}
+
+/** OCI image spec, config.md: the parts Bulkhead reads. Docker's config has the same shape. */
+export interface ImageConfig {
+  architecture?: string;
+  os?: string;
+  variant?: string;
+  created?: string;
+  author?: string;
+  config?: {
+    User?: string;
+    Env?: string[];
+    Entrypoint?: string[] | null;
+    Cmd?: string[] | null;
+    WorkingDir?: string;
+    ExposedPorts?: Record<string, object>;
+    Volumes?: Record<string, object>;
+    Labels?: Record<string, string> | null;
+    StopSignal?: string;
+    Healthcheck?: { Test?: string[]; Interval?: number; Timeout?: number; Retries?: number };
+  };
+  rootfs?: { type: string; diff_ids: string[] };
+  history?: HistoryEntry[];
+}
+
+export interface HistoryEntry {
+  created?: string;
+  created_by?: string;
+  author?: string;
+  comment?: string;
+  empty_layer?: boolean;
+}
+
+export interface LayerRef {
+  /** 0 is the base layer. */
+  index: number;
+  /** Digest of the blob as stored (compressed for registries); the layer cache key. */
+  digest: string;
+  /** Digest of the uncompressed tar, from the config's `rootfs.diff_ids`. */
+  diffId?: string;
+  mediaType: string;
+  /** Stored size in bytes, when the manifest says. */
+  size?: number;
+  /** The history command that created the layer (Dockerfile line). */
+  createdBy?: string;
+}
+
+/** One entry of a layer, as the layer's tar (or a directory walk) presents it. */
+export interface LayerEntry {
+  /** Relative to the image root, no leading slash, normalised; never contains `..`. */
+  path: string;
+  type: EntryType;
+  mode: number;
+  size: number;
+  uid: number;
+  gid: number;
+  mtime?: number;
+  /** Symlink target as written, or (hardlink) the path of the linked entry. */
+  linkTarget?: string;
+  /**
+   * Reads the entry's bytes, at most `maxBytes`; valid only until the next entry is produced.
+   * Returns undefined when the entry is larger than `maxBytes` (nothing buffered).
+   */
+  read(maxBytes: number): Promise<Buffer | undefined>;
+}
+
+export type EntryType = 'file' | 'dir' | 'symlink' | 'hardlink' | 'other';
+
+/** An opened image: configuration, layers, and a way to stream each layer's entries. */
+export interface ImageSource {
+  readonly transport: TransportName;
+  /** The reference as given, normalised. */
+  readonly reference: string;
+  /** Repository name with tag, when the transport knows one. */
+  readonly name?: string;
+  /** Digest of the image manifest (what `repo@digest` pins). */
+  readonly manifestDigest?: string;
+  /** Digest of the config blob: the image ID. */
+  readonly configDigest?: string;
+  readonly config: ImageConfig;
+  readonly layers: LayerRef[];
+  /** Layer entries in tar order. Blob digests are verified as they stream; a mismatch throws DIGEST_MISMATCH. */
+  entries(layer: LayerRef, signal?: AbortSignal): AsyncIterable<LayerEntry>;
+  /** True when layer contents are fixed by digest, so analyses can be cached by it. */
+  readonly cacheable: boolean;
+  close(): Promise<void>;
+}
