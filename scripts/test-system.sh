@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Makes sure the real components the integration tests start are installed (Debian packages).
+# Run by `npm test` before the test runner; .ci/run installs the same list up front.
+# It installs only what is missing, so on a prepared machine it does nothing.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+mapfile -t packages < <(grep -v '^#' "$here/system-packages.txt" | sed '/^\s*$/d')
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "test setup: missing Debian packages: ${missing[*]} (run as root, or: sudo apt-get install -y ${missing[*]})" >&2
+    exit 1
+  fi
+  echo "test setup: installing ${missing[*]}" >&2
+  if [ -z "${BULKHEAD_APT_UPDATED:-}" ]; then apt-get update -qq; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,56 @@
+import type { OpenOptions } from '../image/options.js';
+import type { FileIndex } from '../image/file-index.js';
+import type { TransportName } from '../image/reference.js';
+import type { ImageConfig, Platform } from '../image/types.js';
+import type { OsRelease, Package } from './types.js';
+
+/** The result of analysing one image: what it is, what it holds, and what could not be read. */
+export interface ImageAnalysis {
+  /** Bumped on any incompatible change of this shape (it is the `json` output format). */
+  schemaVersion: 1;
+  image: ImageFacts;
+  os?: OsRelease;
+  packages: Package[];
+  /** Problems that did not stop the analysis (unreadable files, caps reached). */
+  warnings: string[];
+  /** The final file system; not serialised. */
+  files?: FileIndex;
+}
+
+export interface ImageFacts {
+  /** The reference as given, normalised (`docker.io/library/debian:12`, `docker-archive:/x.tar`). */
+  reference: string;
+  transport: TransportName;
+  /** Repository and tag, when known. */
+  name?: string;
+  /** Digest of the image manifest (`repo@digest`). */
+  manifestDigest?: string;
+  /** Digest of the config blob: the image ID. */
+  configDigest?: string;
+  platform?: Platform;
+  created?: string;
+  labels: Record<string, string>;
+  layers: LayerFacts[];
+  config?: ImageConfig;
+}
+
+export interface LayerFacts {
+  index: number;
+  digest: string;
+  diffId?: string;
+  mediaType: string;
+  size?: number;
+  createdBy?: string;
+  /** Entries in the layer and bytes of its regular files. */
+  files: number;
+  bytes: number;
+}
+
+export interface AnalyzeOptions extends OpenOptions {
+  /** Names of catalogers to run (all by default). */
+  catalogers?: string[];
+  /** Where per-layer results are cached by digest; false turns the cache off. */
+  cacheDir?: string | false;
+  /** Layers analysed at once. */
+  concurrency?: number;
+}

@@ -1,0 +1,5 @@
+export { analyzeImage, analyzeSource } from './analyze-image.js';
+export type { AnalyzeOptions, ImageAnalysis, ImageFacts, LayerFacts } from './analysis.js';
+export type { Package, PackageType, PackageLocation, OsRelease } from './types.js';
+export type { Cataloger, CatalogContext, CatalogedPackage } from './cataloger.js';
+export { ALL_CATALOGERS } from './catalogers.js';

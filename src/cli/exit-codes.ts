@@ -1,0 +1,48 @@
+import type { ErrorCode } from '../errors.js';
+
+/** Exit codes, documented in the README ("Exit codes"). Only the CLI maps error codes to them. */
+export const EXIT = {
+  OK: 0,
+  POLICY_VIOLATION: 1,
+  USAGE: 2,
+  INPUT: 3,
+  IMAGE: 4,
+  REMOTE: 5,
+  OUTPUT: 6,
+  INTERNAL: 70,
+} as const;
+
+export function exitCodeFor(code: ErrorCode): number {
+  switch (code) {
+    case 'USAGE':
+    case 'REFERENCE_INVALID':
+    case 'TRANSPORT_UNKNOWN':
+      return EXIT.USAGE;
+    case 'INPUT_NOT_FOUND':
+    case 'INPUT_INVALID':
+    case 'SBOM_INVALID':
+      return EXIT.INPUT;
+    case 'ARCHIVE_CORRUPT':
+    case 'LAYER_CORRUPT':
+    case 'DIGEST_MISMATCH':
+    case 'MANIFEST_INVALID':
+    case 'MANIFEST_UNSUPPORTED':
+    case 'PLATFORM_NOT_FOUND':
+    case 'UNSAFE_PATH':
+    case 'SIZE_LIMIT':
+      return EXIT.IMAGE;
+    case 'REGISTRY_UNAUTHORIZED':
+    case 'REGISTRY_DENIED':
+    case 'REGISTRY_NOT_FOUND':
+    case 'REGISTRY_RATE_LIMITED':
+    case 'REGISTRY_ERROR':
+    case 'NETWORK_ERROR':
+    case 'DAEMON_UNAVAILABLE':
+    case 'DAEMON_ERROR':
+      return EXIT.REMOTE;
+    case 'OUTPUT_FAILED':
+      return EXIT.OUTPUT;
+    case 'INTERNAL':
+      return EXIT.INTERNAL;
+  }
+}
