@@ -150,13 +150,26 @@ export async function* tarEntries(raw: Readable, what: string, signal?: AbortSig
         throw new BulkheadError('SIZE_LIMIT', `${what}: more than ${LIMITS.maxEntriesPerLayer} entries in one layer`, { input: what });
       }
       const h = entry.header;
-      const type = entryType(h.type);
+      let type = entryType(h.type);
+      // PAX 1.0 sparse files (GNU tar --sparse --format=pax) carry their real name and size in PAX
+      // records; their stored bytes are a sparse map plus data, never the file's content, so they are
+      // listed but not analysed. Old GNU sparse headers ('S') come through as type 'other'.
+      const sparseName = h.pax?.['GNU.sparse.name'];
+      const sparse = sparseName !== undefined || h.type === null;
+      if (sparseName !== undefined) type = 'file';
+      const realSize = Number(h.pax?.['GNU.sparse.realsize'] ?? h.pax?.['GNU.sparse.size'] ?? h.size ?? 0);
+      const path = sanitizeEntryPath(sparseName ?? h.name, what);
+      if (path === '') {
+        entry.resume();
+        continue;
+      }
       let consumed = false;
       const layerEntry: LayerEntry = {
-        path: sanitizeEntryPath(h.name, what),
+        path,
         type,
         mode: h.mode ?? 0,
-        size: h.size ?? 0,
+        size: realSize,
+        ...(sparse ? { sparse: true } : {}),
         uid: h.uid ?? 0,
         gid: h.gid ?? 0,
         ...(h.mtime ? { mtime: h.mtime.getTime() } : {}),
@@ -164,7 +177,7 @@ export async function* tarEntries(raw: Readable, what: string, signal?: AbortSig
         read: async (maxBytes: number) => {
           if (consumed) throw new BulkheadError('INTERNAL', `${what}: entry ${h.name} read twice`);
           consumed = true;
-          if ((h.size ?? 0) > maxBytes) {
+          if (sparse || (h.size ?? 0) > maxBytes) {
             entry.resume();
             return undefined;
           }

@@ -64,6 +64,8 @@ export interface LayerEntry {
   mtime?: number;
   /** Symlink target as written, or (hardlink) the path of the linked entry. */
   linkTarget?: string;
+  /** A sparse file: listed with its real size, never buffered or analysed. */
+  sparse?: boolean;
   /**
    * Reads the entry's bytes, at most `maxBytes`; valid only until the next entry is produced.
    * Returns undefined when the entry is larger than `maxBytes` (nothing buffered).

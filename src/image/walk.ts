@@ -81,6 +81,10 @@ export async function analyzeLayer(
     if (wanting.length === 0) continue;
     const cap = Math.max(...wanting.map((a) => a.maxBytes));
     const content = await entry.read(cap);
+    if (content === undefined && entry.sparse) {
+      warn(`${what}: ${printable(entry.path)} is a sparse file (${entry.size} bytes); not analysed`);
+      continue;
+    }
     if (content === undefined) {
       warn(`${what}: ${printable(entry.path)} is ${entry.size} bytes, over the ${cap}-byte cap of ${wanting.map((a) => a.name).join(', ')}; not analysed`);
       continue;
