@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { BulkheadError } from '../errors.js';
 import { DigestVerifier } from './digest.js';
 import { decompress, tarEntries } from './layer-tar.js';
 import type { LayoutStore } from './oci-layout-store.js';
@@ -44,7 +45,7 @@ export function storeSource(store: LayoutStore, image: StoreImage): ImageSource 
     cacheable: true,
     entries(layer: LayerRef, signal?: AbortSignal): AsyncIterable<LayerEntry> {
       const location = locations[layer.index];
-      if (!location) throw new Error(`layer ${layer.index} is not a layer of ${image.reference}`);
+      if (!location) throw new BulkheadError('INTERNAL', `layer ${layer.index} is not a layer of ${image.reference}`);
       return layerEntries(store, layer, location, signal);
     },
     close: image.close ?? (async () => {}),

@@ -150,7 +150,10 @@ async function readHeaders(fh: FileHandle, fileSize: number, what: string): Prom
   for (;;) {
     if (pos >= fileSize) break; // ended on a member boundary without end blocks: accepted, as Go and GNU tar do
     const { bytesRead } = await fh.read(header, 0, BLOCK, pos);
-    if (bytesRead < BLOCK) throw corrupt(what, pos, count, `truncated at byte ${pos + bytesRead}`);
+    if (bytesRead < BLOCK) {
+      if (pos === 0) throw new BulkheadError('ARCHIVE_CORRUPT', `${what}: not a tar archive (${fileSize} bytes, shorter than one header)`);
+      throw corrupt(what, pos, count, `truncated at byte ${pos + bytesRead}`);
+    }
     if (header.every((b) => b === 0)) break; // end-of-archive marker
     if (!checksumOk(header)) throw corrupt(what, pos, count, `bad header checksum at byte ${pos}`);
     if (++count > LIMITS.maxEntriesPerLayer) throw new BulkheadError('SIZE_LIMIT', `${what}: more than ${LIMITS.maxEntriesPerLayer} members`);
