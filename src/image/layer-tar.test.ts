@@ -112,7 +112,8 @@ test('truncated tar and corrupt gzip give LAYER_CORRUPT with the input named', a
 
     execFileSync('gzip', ['-k', tarFile]);
     const gz = readFileSync(tarFile + '.gz');
-    gz[Math.floor(gz.length / 2)] ^= 0xff;
+    const mid = Math.floor(gz.length / 2);
+    gz[mid] = gz[mid]! ^ 0xff;
     const corrupt = join(root, 'corrupt.tar.gz');
     writeFileSync(corrupt, gz);
     await expectCode(corrupt, 'LAYER_CORRUPT', /corrupt\.tar\.gz/);

@@ -154,10 +154,11 @@ export async function* tarEntries(raw: Readable, what: string, signal?: AbortSig
       // PAX 1.0 sparse files (GNU tar --sparse --format=pax) carry their real name and size in PAX
       // records; their stored bytes are a sparse map plus data, never the file's content, so they are
       // listed but not analysed. Old GNU sparse headers ('S') come through as type 'other'.
-      const sparseName = h.pax?.['GNU.sparse.name'];
+      const pax = (h.pax ?? {}) as Record<string, string | undefined>;
+      const sparseName = pax['GNU.sparse.name'];
       const sparse = sparseName !== undefined || h.type === null;
       if (sparseName !== undefined) type = 'file';
-      const realSize = Number(h.pax?.['GNU.sparse.realsize'] ?? h.pax?.['GNU.sparse.size'] ?? h.size ?? 0);
+      const realSize = Number(pax['GNU.sparse.realsize'] ?? pax['GNU.sparse.size'] ?? h.size ?? 0);
       const path = sanitizeEntryPath(sparseName ?? h.name, what);
       if (path === '') {
         entry.resume();
