@@ -17,7 +17,8 @@ const hasReadelf = (() => {
 
 const BINARIES = ['/bin/ls', '/bin/true', '/usr/bin/skopeo', '/usr/bin/go', '/usr/lib/x86_64-linux-gnu/libc.so.6'].filter((p) => existsSync(p));
 
-test('sections and loadable segments match readelf', { skip: hasReadelf ? false : 'needs readelf' }, () => {
+test('sections and loadable segments match readelf', () => {
+  assert.ok(hasReadelf, 'needs readelf (Debian package binutils)');
   for (const path of BINARIES) {
     const elf = parseElf(readFileSync(path));
     assert.ok(elf, path);
