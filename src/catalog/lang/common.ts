@@ -40,11 +40,12 @@ export function purlOf(type: PackageType, namespace: string | undefined, name: s
 }
 
 /** Parses JSON, reporting the reason through `warn` and returning undefined when it is malformed. */
-export function parseJson(text: Buffer | string, warn: (message: string) => void, what: string): unknown {
+/** Messages name no path: the layer walker prefixes the file's path and layer. */
+export function parseJson(text: Buffer | string, warn: (message: string) => void): unknown {
   try {
     return JSON.parse(stripBom(text.toString()));
   } catch (e) {
-    warn(`${what}: malformed JSON: ${e instanceof Error ? e.message : String(e)}`);
+    warn(`malformed JSON: ${e instanceof Error ? e.message : String(e)}`);
     return undefined;
   }
 }

@@ -14,6 +14,8 @@ export function isPackageRootManifest(path: string): boolean {
   if (!path.endsWith('/package.json')) return false;
   const end = path.length - '/package.json'.length;
   const nameStart = path.lastIndexOf('/', end - 1) + 1;
+  // a bare `@scope` folder is not a package
+  if (path.charCodeAt(nameStart) === 0x40 /* @ */) return false;
   // `node_modules/<name>/package.json`
   if (hasNodeModulesBefore(path, nameStart)) return true;
   // `node_modules/@scope/<name>/package.json`
@@ -49,7 +51,7 @@ export const npmPackageJsonAnalyzer: FileAnalyzer<FoundPackage> = {
   maxBytes: LIMITS.maxDocumentBytes,
   wants: (path) => isPackageRootManifest(path),
   analyze(file: FileContent): FoundPackage | undefined {
-    const manifest = parseJson(file.content, file.warn, file.path);
+    const manifest = parseJson(file.content, file.warn);
     if (!isRecord(manifest)) return undefined;
     // the name in the file wins over the folder name (aliases install under another folder)
     const name = stringField(manifest.name);

@@ -18,7 +18,11 @@ function parseClassic(text: string): FoundPackage[] {
     if (line[0] !== ' ') {
       // header: the first requested spec names the package
       const first = line.split(',')[0]!.trim().replace(/:$/, '');
-      name = specName(unquote(first));
+      const spec = unquote(first);
+      name = specName(spec);
+      // an alias (`alias@npm:real@^1`) installs the real package
+      const range = spec.slice(name.length + 1);
+      if (range.startsWith('npm:')) name = specName(range.slice(4));
       continue;
     }
     if (name !== undefined && line.startsWith('  version ')) {
