@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { BulkheadError } from '../errors.js';
+import { OffThreadHash } from './hash-worker.js';
 
 const SUPPORTED = new Set(['sha256', 'sha512']);
 
@@ -32,31 +33,37 @@ export function verifyBuffer(data: Buffer, expected: string, what: string): void
  * so a blob is verified while it streams, without a second read.
  */
 export class DigestVerifier extends Transform {
-  private readonly hash;
-  private bytes = 0;
+  private readonly hash: OffThreadHash;
+  private readonly algorithm: string;
   constructor(
     private readonly expected: string,
     private readonly what: string,
     private readonly expectedSize?: number,
   ) {
-    super();
-    this.hash = createHash(splitDigest(expected, what).algorithm);
+    super({ highWaterMark: 1 << 20 });
+    this.algorithm = splitDigest(expected, what).algorithm;
+    this.hash = new OffThreadHash(this.algorithm);
   }
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.hash.update(chunk);
-    this.bytes += chunk.length;
-    cb(null, chunk);
+    const wait = this.hash.update(chunk);
+    if (wait) void wait.then(() => cb(null, chunk));
+    else cb(null, chunk);
+  }
+  override _destroy(error: Error | null, cb: (error: Error | null) => void): void {
+    this.hash.abandon();
+    cb(error);
   }
   override _flush(cb: TransformCallback): void {
-    const actual = `${splitDigest(this.expected, this.what).algorithm}:${this.hash.digest('hex')}`;
-    if (this.expectedSize !== undefined && this.expectedSize >= 0 && this.bytes !== this.expectedSize) {
-      cb(new BulkheadError('DIGEST_MISMATCH', `${this.what}: received ${this.bytes} bytes, the descriptor says ${this.expectedSize}`, { input: this.what }));
-      return;
-    }
-    if (actual !== this.expected) {
-      cb(new BulkheadError('DIGEST_MISMATCH', `${this.what}: content digest ${actual} does not match the expected ${this.expected}`, { input: this.what }));
-      return;
-    }
-    cb();
+    this.hash.digest().then(({ digest: actual, bytes }) => {
+      if (this.expectedSize !== undefined && this.expectedSize >= 0 && bytes !== this.expectedSize) {
+        cb(new BulkheadError('DIGEST_MISMATCH', `${this.what}: received ${bytes} bytes, the descriptor says ${this.expectedSize}`, { input: this.what }));
+        return;
+      }
+      if (actual !== this.expected) {
+        cb(new BulkheadError('DIGEST_MISMATCH', `${this.what}: content digest ${actual} does not match the expected ${this.expected}`, { input: this.what }));
+        return;
+      }
+      cb();
+    }, cb);
   }
 }

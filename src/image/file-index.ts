@@ -12,6 +12,8 @@ export interface IndexedFile extends FileRecord {
  */
 export class FileIndex {
   private readonly files = new Map<string, IndexedFile>();
+  /** Directory → names directly below it (explicit or implied), for subtree removal without a scan. */
+  private readonly children = new Map<string, Set<string>>();
   /** Files present in some layer but not in the final view. */
   readonly hidden: IndexedFile[] = [];
 
@@ -35,10 +37,30 @@ export class FileIndex {
         if (previous.type === 'dir' && f.type !== 'dir') this.removeChildren(f.path);
       }
       this.files.set(f.path, { ...f, layerIndex: layer.layerIndex });
+      this.link(f.path);
+    }
+  }
+
+  /** Records a path under each of its ancestors, creating implied directories as needed. */
+  private link(path: string): void {
+    let child = path;
+    for (;;) {
+      const slash = child.lastIndexOf('/');
+      const parent = slash < 0 ? '' : child.slice(0, slash);
+      const name = slash < 0 ? child : child.slice(slash + 1);
+      let set = this.children.get(parent);
+      const known = set !== undefined;
+      if (!set) this.children.set(parent, (set = new Set()));
+      if (set.has(name)) return;
+      set.add(name);
+      if (parent === '' || known) return;
+      child = parent;
     }
   }
 
   private remove(path: string): void {
+    const slash = path.lastIndexOf('/');
+    this.children.get(slash < 0 ? '' : path.slice(0, slash))?.delete(slash < 0 ? path : path.slice(slash + 1));
     const f = this.files.get(path);
     if (!f) return;
     this.files.delete(path);
@@ -46,12 +68,17 @@ export class FileIndex {
   }
 
   private removeChildren(dir: string): void {
-    const prefix = dir === '' ? '' : dir + '/';
-    for (const [path, f] of this.files) {
-      if (path.startsWith(prefix) && path !== dir) {
+    const names = this.children.get(dir);
+    if (!names) return;
+    this.children.delete(dir);
+    for (const name of names) {
+      const path = dir === '' ? name : `${dir}/${name}`;
+      const f = this.files.get(path);
+      if (f) {
         this.files.delete(path);
         if (f.type !== 'dir') this.hidden.push(f);
       }
+      this.removeChildren(path);
     }
   }
 
@@ -78,6 +105,26 @@ export class FileIndex {
    * Returns the final path, or undefined when a component does not exist.
    */
   resolve(path: string): string | undefined {
+    const slash = path.lastIndexOf('/');
+    if (slash <= 0 || path.includes('..') || path.includes('./') || path.includes('//')) return this.resolveSlow(path);
+    // most lookups share directories: resolve the directory once, then the last name
+    const dirPath = path.startsWith('/') ? path.slice(1, slash) : path.slice(0, slash);
+    let dir = this.resolvedDirs.get(dirPath);
+    if (dir === undefined && !this.resolvedDirs.has(dirPath)) {
+      dir = this.resolveSlow(dirPath);
+      this.resolvedDirs.set(dirPath, dir);
+    }
+    if (dir === undefined) return undefined;
+    const candidate = dir === '' ? path.slice(slash + 1) : `${dir}/${path.slice(slash + 1)}`;
+    const f = this.files.get(candidate);
+    if (f?.type === 'symlink') return this.resolveSlow(candidate);
+    if (!f && !this.hasChildren(candidate)) return undefined;
+    return candidate;
+  }
+
+  private readonly resolvedDirs = new Map<string, string | undefined>();
+
+  private resolveSlow(path: string): string | undefined {
     let pending = path.split('/').filter((p) => p !== '' && p !== '.');
     const done: string[] = [];
     let hops = 0;
@@ -102,16 +149,8 @@ export class FileIndex {
     return done.join('/');
   }
 
-  private dirs?: Set<string>;
-
   /** Directories implied by deeper paths (layers need not carry an entry for every parent). */
   private hasChildren(dir: string): boolean {
-    if (!this.dirs) {
-      this.dirs = new Set();
-      for (const path of this.files.keys()) {
-        for (let i = path.indexOf('/'); i > 0; i = path.indexOf('/', i + 1)) this.dirs.add(path.slice(0, i));
-      }
-    }
-    return this.dirs.has(dir);
+    return (this.children.get(dir)?.size ?? 0) > 0;
   }
 }
