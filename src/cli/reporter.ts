@@ -1,5 +1,9 @@
-import cliProgress from 'cli-progress';
-import { pino } from 'pino';
+import type cliProgressType from 'cli-progress';
+import type { pino as pinoType } from 'pino';
+import { lazyModule } from '../lazy-module.js';
+
+const cliProgress = lazyModule<typeof cliProgressType>('cli-progress');
+const loadPino = lazyModule<{ pino: typeof pinoType }>('pino');
 import type { ProgressTask, Reporter } from '../progress.js';
 
 export type LogFormat = 'plain' | 'json';
@@ -18,12 +22,12 @@ export interface CliReporterOptions {
  */
 export function cliReporter(options: CliReporterOptions): Reporter & { stop(): void } {
   const format = options.logFormat ?? 'plain';
-  const logger = format === 'json' ? pino({ level: options.debug ? 'debug' : 'info', base: { app: 'bulkhead' } }, pino.destination(2)) : undefined;
+  const logger = format === 'json' ? loadPino().pino({ level: options.debug ? 'debug' : 'info', base: { app: 'bulkhead' } }, loadPino().pino.destination(2)) : undefined;
   const bars = (options.progress ?? (process.stderr.isTTY && format === 'plain')) && !options.quiet;
   const multi = bars
-    ? new cliProgress.MultiBar(
+    ? new (cliProgress().MultiBar)(
         { stream: process.stderr, clearOnComplete: true, hideCursor: true, format: ' {bar} {task} {value}/{total}', barsize: 24, etaBuffer: 20 },
-        cliProgress.Presets.shades_classic,
+        cliProgress().Presets.shades_classic,
       )
     : undefined;
   const pendingWarnings: string[] = [];

@@ -32,17 +32,48 @@ export function verifyBuffer(data: Buffer, expected: string, what: string): void
  * A pass-through that hashes what flows and fails at the end when the digest or size is wrong,
  * so a blob is verified while it streams, without a second read.
  */
+/**
+ * Whether to hash a blob on the worker thread. Worth it when the main thread has the other core to
+ * itself: uncompressed layers. For compressed ones the inflating thread pool already uses that core,
+ * and the copy to the worker would only add work.
+ */
+export function hashOffThread(mediaType: string): boolean {
+  return !/gzip|zstd/.test(mediaType);
+}
+
+/** A hash computed on this thread. */
+class InlineHash {
+  private readonly hash;
+  private bytes = 0;
+  constructor(private readonly algorithm: string) {
+    this.hash = createHash(algorithm);
+  }
+  update(chunk: Buffer): undefined {
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+    return undefined;
+  }
+  digest(): Promise<{ digest: string; bytes: number }> {
+    return Promise.resolve({ digest: `${this.algorithm}:${this.hash.digest('hex')}`, bytes: this.bytes });
+  }
+  abandon(): void {}
+}
+
+/**
+ * A pass-through that hashes what flows and fails at the end when the digest or size is wrong,
+ * so a blob is verified while it streams, without a second read.
+ */
 export class DigestVerifier extends Transform {
-  private readonly hash: OffThreadHash;
-  private readonly algorithm: string;
+  private readonly hash: OffThreadHash | InlineHash;
   constructor(
     private readonly expected: string,
     private readonly what: string,
     private readonly expectedSize?: number,
+    options: { offThread?: boolean } = {},
   ) {
     super({ highWaterMark: 1 << 20 });
-    this.algorithm = splitDigest(expected, what).algorithm;
-    this.hash = new OffThreadHash(this.algorithm);
+    const algorithm = splitDigest(expected, what).algorithm;
+    this.hash = options.offThread ? new OffThreadHash(algorithm) : new InlineHash(algorithm);
   }
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
     const wait = this.hash.update(chunk);

@@ -37,7 +37,7 @@ const pending = new Map<number, Pending>();
 
 function getWorker(): Worker {
   if (worker) return worker;
-  const w = new Worker(WORKER_SOURCE, { eval: true });
+  const w = new Worker(WORKER_SOURCE, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 } });
   w.on('message', (m: { id: number; ack?: number; digest?: string; bytes?: number }) => {
     const p = pending.get(m.id);
     if (!p) return;

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Contrib, Enums, Models, Serialize, Spec } from '@cyclonedx/cyclonedx-library';
+import type { Contrib, Enums, Models, Serialize, Spec } from '@cyclonedx/cyclonedx-library';
+import { lazyModule } from '../lazy-module.js';
+
+const load = lazyModule<typeof import('@cyclonedx/cyclonedx-library')>('@cyclonedx/cyclonedx-library');
 import type { ImageAnalysis, ImageFacts } from '../catalog/analysis.js';
 import type { OsRelease, Package } from '../catalog/types.js';
 import { toolVersionOf, type EncodeOptions } from './format.js';
@@ -8,7 +11,8 @@ import { validateSpdxExpression } from './licenses.js';
 import { imagePurl, imageBomRef } from './image-identity.js';
 import { locationProps, PROP, repositoryOf, tagOf } from './properties.js';
 
-const licenseFactory = new Contrib.License.Factories.LicenseFactory(validateSpdxExpression);
+let factory: InstanceType<typeof Contrib.License.Factories.LicenseFactory> | undefined;
+const licenseFactory = () => (factory ??= new (load().Contrib.License.Factories.LicenseFactory)(validateSpdxExpression));
 
 /**
  * CycloneDX 1.6 JSON for an analysis. The image is `metadata.component` (type `container`), the OS
@@ -17,6 +21,7 @@ const licenseFactory = new Contrib.License.Factories.LicenseFactory(validateSpdx
  * the normalised document before it is written.
  */
 export function encodeCycloneDx(analysis: ImageAnalysis, options: EncodeOptions = {}): string {
+  const { Enums, Models, Serialize, Spec } = load();
   const bom = new Models.Bom({ serialNumber: `urn:uuid:${randomUUID()}` });
   bom.metadata.timestamp = options.now ?? new Date();
   bom.metadata.tools.components.add(
@@ -42,6 +47,7 @@ export function encodeCycloneDx(analysis: ImageAnalysis, options: EncodeOptions 
 }
 
 function imageComponent(image: ImageFacts): Models.Component {
+  const { Enums, Models } = load();
   const named = image.name ?? image.reference;
   const purl = imagePurl(image);
   const component = new Models.Component(Enums.ComponentType.Container, repositoryOf(named), {
@@ -77,6 +83,7 @@ function imageComponent(image: ImageFacts): Models.Component {
 }
 
 function osComponent(os: OsRelease): Models.Component {
+  const { Enums, Models } = load();
   const component = new Models.Component(Enums.ComponentType.OperatingSystem, os.id, { bomRef: `os:${os.id}` });
   if (os.versionId !== undefined) component.version = os.versionId;
   if (os.prettyName !== undefined) component.description = os.prettyName;
@@ -93,6 +100,7 @@ function osComponent(os: OsRelease): Models.Component {
 }
 
 function packageComponent(pkg: Package): Models.Component {
+  const { Enums, Models } = load();
   const component = new Models.Component(Enums.ComponentType.Library, pkg.name, {
     bomRef: pkg.id,
     version: pkg.version,
@@ -103,8 +111,8 @@ function packageComponent(pkg: Package): Models.Component {
   const licenses = [...new Set(pkg.licenses ?? [])].filter((l) => l.trim() !== '');
   // CycloneDX 1.6 `licenses` is either license objects or exactly one expression: an expression is
   // used only when it is the package's single licence.
-  if (licenses.length === 1) component.licenses.add(licenseFactory.makeFromString(licenses[0]!));
-  else for (const l of licenses) component.licenses.add(licenseFactory.makeDisjunctive(l));
+  if (licenses.length === 1) component.licenses.add(licenseFactory().makeFromString(licenses[0]!));
+  else for (const l of licenses) component.licenses.add(licenseFactory().makeDisjunctive(l));
   for (const [name, hex] of Object.entries(pkg.hashes ?? {})) {
     const hash = hashFor('cyclonedx', name, hex);
     if (hash) component.hashes.set(hash.algorithm as Enums.HashAlgorithm, hash.value);
@@ -133,6 +141,7 @@ function packageComponent(pkg: Package): Models.Component {
 }
 
 function addProperties(component: Models.Component, props: readonly [string, string | undefined][]): void {
+  const { Models } = load();
   for (const [name, value] of props) {
     if (value !== undefined && value !== '') component.properties.add(new Models.Property(name, value));
   }

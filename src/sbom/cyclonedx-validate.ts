@@ -1,4 +1,7 @@
-import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
+import type { Spec, Validation } from '@cyclonedx/cyclonedx-library';
+import { lazyModule } from '../lazy-module.js';
+
+const load = lazyModule<typeof import('@cyclonedx/cyclonedx-library')>('@cyclonedx/cyclonedx-library');
 
 /**
  * Validates CycloneDX JSON against the official schema shipped with the CycloneDX library, in strict
@@ -6,6 +9,7 @@ import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
  * missing or unknown. Returns one line per error, or null when the document is valid.
  */
 export async function validateCycloneDx(json: string): Promise<string[] | null> {
+  const { Spec, Validation } = load();
   let version = Spec.Version.v1dot6;
   try {
     const declared = (JSON.parse(json) as { specVersion?: unknown }).specVersion;

@@ -1,4 +1,7 @@
-import { parse as parseYaml } from 'yaml';
+import { lazyModule } from '../../lazy-module.js';
+
+const yaml = lazyModule<typeof import('yaml')>('yaml');
+const parseYaml = (text: string): unknown => yaml().parse(text);
 import { isRecord, stringField, type FoundPackage } from './common.js';
 
 /**
