@@ -25,9 +25,22 @@ export function joinInImage(dir: string, relative: string): string {
   return joined.slice(1);
 }
 
-/** True when the path lies below a `node_modules` folder (lockfiles there belong to dependencies). */
-export function insideNodeModules(path: string): boolean {
-  return path.startsWith('node_modules/') || path.includes('/node_modules/');
+
+/**
+ * True when the path lies inside an installed package of any ecosystem: a lockfile there is that
+ * package's own development lock (a gem's Gemfile.lock, a wheel's requirements-dev.txt, a Composer
+ * dependency's composer.lock), and describes nothing installed in the image.
+ */
+export function insideInstalledPackage(path: string): boolean {
+  const p = '/' + path;
+  return (
+    p.includes('/node_modules/') ||
+    p.includes('/site-packages/') ||
+    p.includes('/dist-packages/') ||
+    p.includes('/usr/share/nodejs/') ||
+    /\/gems\/[^/]+-\d[^/]*\//.test(p) ||
+    /\/vendor\/[^/]+\/[^/]+\//.test(p)
+  );
 }
 
 /** Builds a package URL (purl spec); undefined when the parts are not a valid purl. */

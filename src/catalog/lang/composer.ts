@@ -1,7 +1,7 @@
 import type { FileAnalyzer, FileContent } from '../../image/analyzer.js';
 import { LIMITS } from '../../image/limits.js';
 import type { CatalogContext, CatalogedPackage, Cataloger } from '../cataloger.js';
-import { baseName, isRecord, parseJson, stringField, toCataloged, uniqueByNameVersion, type FoundPackage } from './common.js';
+import { baseName, insideInstalledPackage, isRecord, parseJson, stringField, toCataloged, uniqueByNameVersion, type FoundPackage } from './common.js';
 
 /**
  * PHP Composer packages. `vendor/composer/installed.json` records what is installed: a plain array
@@ -59,7 +59,7 @@ const installedAnalyzer = analyzer(
 
 const lockAnalyzer = analyzer(
   COMPOSER_LOCKFILE,
-  (path) => baseName(path) === 'composer.lock',
+  (path) => baseName(path) === 'composer.lock' && !insideInstalledPackage(path),
   (doc) => (isRecord(doc) ? [...fromEntries(doc.packages, false), ...fromEntries(doc['packages-dev'], true)] : []),
 );
 

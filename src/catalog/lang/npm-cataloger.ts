@@ -1,7 +1,7 @@
 import type { FileAnalyzer, FileContent } from '../../image/analyzer.js';
 import { LIMITS } from '../../image/limits.js';
 import type { CatalogContext, CatalogedPackage, Cataloger } from '../cataloger.js';
-import { baseName, dirName, insideNodeModules, isRecord, parseJson, toCataloged, uniqueByNameVersion, type FoundPackage } from './common.js';
+import { baseName, dirName, insideInstalledPackage, isRecord, parseJson, toCataloged, uniqueByNameVersion, type FoundPackage } from './common.js';
 import { NPM_PACKAGE_JSON, npmPackageJsonAnalyzer } from './npm-package-json.js';
 import { parsePackageLock } from './npm-package-lock.js';
 import { parsePnpmLock } from './pnpm-lock.js';
@@ -20,7 +20,7 @@ export const npmLockfileAnalyzer: FileAnalyzer<LockfileData> = {
   name: NPM_LOCKFILE,
   version: 1,
   maxBytes: LIMITS.maxMetadataBytes,
-  wants: (path) => LOCKFILE_NAMES.has(baseName(path)) && !insideNodeModules(path),
+  wants: (path) => LOCKFILE_NAMES.has(baseName(path)) && !insideInstalledPackage(path),
   analyze(file: FileContent): LockfileData | undefined {
     const base = baseName(file.path);
     let packages: FoundPackage[];

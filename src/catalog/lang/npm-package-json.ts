@@ -5,7 +5,8 @@ import { isRecord, parseJson, stringField, type FoundPackage } from './common.js
 /**
  * Installed npm packages: the `package.json` at the root of each folder in a `node_modules` tree
  * (npm, yarn classic, pnpm's `.pnpm/<id>/node_modules/<name>`, global installs, bundled deps).
- * Only `node_modules/<name>/package.json` and `node_modules/@scope/<name>/package.json` are package
+ * Only `node_modules/<name>/package.json` and `node_modules/@scope/<name>/package.json` (and the same
+ * below Debian's global module folders, `usr/share/nodejs` and `usr/lib/nodejs`) are package
  * roots: other package.json files inside a package (`dist/esm/package.json`) only mark module types.
  */
 export const NPM_PACKAGE_JSON = 'npm-package-json';
@@ -24,8 +25,17 @@ export function isPackageRootManifest(path: string): boolean {
   return path.charCodeAt(scopeStart) === 0x40 /* @ */ && hasNodeModulesBefore(path, scopeStart);
 }
 
-/** True when the path segment ending just before `segmentStart` is `node_modules`. */
+/**
+ * Debian's Node.js searches these folders as global module roots (its `node` is built with them on
+ * the search path); distro packages such as node-acorn install there instead of in node_modules.
+ */
+const DISTRO_MODULE_ROOTS = ['usr/share/nodejs/', 'usr/lib/nodejs/'];
+const DISTRO_ARCH_ROOT = /^usr\/lib\/[a-z0-9_]+-linux-gnu[a-z0-9_]*\/nodejs\/$/;
+
+/** True when the path segment ending just before `segmentStart` is `node_modules` or a distro module root. */
 function hasNodeModulesBefore(path: string, segmentStart: number): boolean {
+  const dir = path.slice(0, segmentStart);
+  if (DISTRO_MODULE_ROOTS.includes(dir) || (dir.endsWith('/nodejs/') && DISTRO_ARCH_ROOT.test(dir))) return true;
   const marker = 'node_modules/';
   const start = segmentStart - marker.length;
   if (start < 0 || !path.startsWith(marker, start)) return false;

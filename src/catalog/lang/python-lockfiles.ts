@@ -1,6 +1,6 @@
 import type { FileAnalyzer, FileContent } from '../../image/analyzer.js';
 import { LIMITS } from '../../image/limits.js';
-import { baseName, insideNodeModules, isRecord, parseJson, uniqueByNameVersion, type FoundPackage } from './common.js';
+import { baseName, insideInstalledPackage, isRecord, parseJson, uniqueByNameVersion, type FoundPackage } from './common.js';
 
 /**
  * Python lockfiles: `poetry.lock` and `uv.lock` (TOML, one `[[package]]` table per locked
@@ -11,8 +11,8 @@ export const PYTHON_LOCKFILE = 'python-lockfile';
 
 export function isPythonLockfile(path: string): boolean {
   const base = baseName(path);
-  if (base === 'poetry.lock' || base === 'uv.lock' || base === 'Pipfile.lock') return !insideNodeModules(path);
-  return base.startsWith('requirements') && base.endsWith('.txt');
+  if (base === 'poetry.lock' || base === 'uv.lock' || base === 'Pipfile.lock') return !insideInstalledPackage(path);
+  return base.startsWith('requirements') && base.endsWith('.txt') && !insideInstalledPackage(path);
 }
 
 export const pythonLockfileAnalyzer: FileAnalyzer<{ packages: FoundPackage[] }> = {

@@ -1,7 +1,7 @@
 import type { FileAnalyzer, FileContent } from '../../image/analyzer.js';
 import { LIMITS } from '../../image/limits.js';
 import type { CatalogContext, CatalogedPackage, Cataloger } from '../cataloger.js';
-import { baseName, dirName, toCataloged, uniqueByNameVersion, type FoundPackage } from './common.js';
+import { baseName, dirName, insideInstalledPackage, toCataloged, uniqueByNameVersion, type FoundPackage } from './common.js';
 
 /**
  * Ruby gems. Installed gems leave a Ruby specification in `specifications/NAME-VERSION.gemspec`
@@ -125,7 +125,7 @@ export const gemCataloger: Cataloger = {
       name: GEM_LOCKFILE,
       version: 1,
       maxBytes: LIMITS.maxMetadataBytes,
-      wants: (path: string) => baseName(path) === 'Gemfile.lock',
+      wants: (path: string) => baseName(path) === 'Gemfile.lock' && !insideInstalledPackage(path),
       analyze(file: FileContent) {
         const packages = uniqueByNameVersion(parseGemfileLock(file.content.toString('utf8')));
         return packages.length > 0 ? { packages } : undefined;
