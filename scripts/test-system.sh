@@ -18,3 +18,20 @@ if [ ${#missing[@]} -gt 0 ]; then
   if [ -z "${BULKHEAD_APT_UPDATED:-}" ]; then apt-get update -qq; fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# A Docker Engine for the tests, loopback only: no bridge, no iptables rules. Started once here, so
+# test files running in parallel share it and none of them stops it under another's feet.
+if ! curl -s --unix-socket /var/run/docker.sock http://localhost/_ping 2>/dev/null | grep -q OK; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "test setup: no Docker Engine on /var/run/docker.sock and not root to start one" >&2
+    exit 1
+  fi
+  log="${TMPDIR:-/tmp}/bulkhead-test-dockerd.log"
+  echo "test setup: starting dockerd --bridge=none --iptables=false (log: $log)" >&2
+  nohup dockerd --bridge=none --iptables=false --ip6tables=false >"$log" 2>&1 &
+  for _ in $(seq 1 60); do
+    curl -s --unix-socket /var/run/docker.sock http://localhost/_ping 2>/dev/null | grep -q OK && break
+    sleep 0.5
+  done
+  curl -s --unix-socket /var/run/docker.sock http://localhost/_ping 2>/dev/null | grep -q OK || { echo "test setup: dockerd did not start; see $log" >&2; tail -5 "$log" >&2; exit 1; }
+fi

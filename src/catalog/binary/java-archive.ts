@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
-import yauzl from 'yauzl';
+import type yauzlType from 'yauzl';
+import { lazyModule } from '../../lazy-module.js';
 import type { Entry, ZipFile } from 'yauzl';
+
+const yauzl = lazyModule<typeof yauzlType>('yauzl');
 import { archiveLimits, type ArchiveLimits } from './archive-limits.js';
 import {
   MANIFEST_KEYS,
@@ -177,7 +180,7 @@ async function readIdentity(
 function openZip(content: Buffer): Promise<ZipFile> {
   return new Promise((resolve, reject) => {
     // Sizes are checked by readMemberGuarded, which counts inflated bytes itself.
-    yauzl.fromBuffer(content, { lazyEntries: true, validateEntrySizes: false, strictFileNames: false }, (err, zip) => {
+    yauzl().fromBuffer(content, { lazyEntries: true, validateEntrySizes: false, strictFileNames: false }, (err, zip) => {
       if (err) reject(err);
       else resolve(zip);
     });

@@ -1,4 +1,7 @@
-import Database from 'better-sqlite3';
+import type DatabaseType from 'better-sqlite3';
+import { lazyModule } from '../../../lazy-module.js';
+
+const Database = lazyModule<typeof DatabaseType>('better-sqlite3');
 
 /**
  * rpm ≥ 4.16's default backend (lib/backend/sqlite.c): table `Packages(hnum INTEGER PRIMARY KEY,
@@ -6,7 +9,7 @@ import Database from 'better-sqlite3';
  * so nothing from the image touches the disk.
  */
 export function readSqliteRpmdb(file: Buffer): Buffer[] {
-  const db = new Database(rollbackJournalMode(file), { readonly: true });
+  const db = new (Database())(rollbackJournalMode(file), { readonly: true });
   try {
     const rows = db.prepare('SELECT blob FROM Packages ORDER BY hnum').all() as Array<{ blob: unknown }>;
     return rows.map((r) => r.blob).filter((b): b is Buffer => Buffer.isBuffer(b));
