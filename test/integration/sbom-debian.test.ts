@@ -111,6 +111,25 @@ describe('Debian 12 fixture: inventory equals the reference tools', () => {
     }
   });
 
+  test('Debian packages carry the layer whose Dockerfile line installed them', () => {
+    const a = analyses.get('docker-archive');
+    assert.ok(a);
+    // reference: GNU tar's listing of each layer; dpkg writes info/NAME.list when it installs NAME
+    const lastLayerWith = (path: string) => [...fixture.references.layers].reverse().find((l) => l.paths.includes(path));
+    const debs = a.packages.filter((p) => p.type === 'deb');
+    assert.ok(debs.length > 100);
+    for (const p of debs) {
+      const layer = lastLayerWith(`var/lib/dpkg/info/${p.name}:${p.architecture}.list`) ?? lastLayerWith(`var/lib/dpkg/info/${p.name}.list`);
+      assert.ok(layer, `${p.name}: its file list is in some layer`);
+      assert.equal(p.locations[0]?.layerIndex, layer.index, `${p.name}: layer`);
+      assert.equal(p.locations[0]?.layerCreatedBy, layer.createdBy || undefined, `${p.name}: history line`);
+    }
+    const base = debs.filter((p) => p.locations[0]?.layerIndex === 0).length;
+    const later = debs.filter((p) => (p.locations[0]?.layerIndex ?? 0) > 0);
+    assert.ok(base > 50 && later.length > 10, `packages from the base (${base}) and from RUN lines (${later.length})`);
+    assert.ok(later.some((p) => p.name === 'nodejs' && /apt-get/.test(p.locations[0]?.layerCreatedBy ?? '')), 'nodejs comes from an apt-get line');
+  });
+
   test('application packages carry the /app layer and its history line', () => {
     const a = analyses.get('docker-archive');
     assert.ok(a);

@@ -69,7 +69,7 @@ function toPackage(
     cataloger: 'dpkg',
     sourceName: entry.sourceName,
     sourceVersion: entry.sourceVersion,
-    locations: [ctx.location(result.path, result.layerIndex)],
+    locations: [ctx.location(result.path, introducingLayer(entry, result, ctx.files))],
   };
   // deb-version(7): "[epoch:]upstream_version[-debian_revision]"
   const epoch = /^(\d+):/.exec(entry.version);
@@ -78,6 +78,20 @@ function toPackage(
   if (entry.description) pkg.description = entry.description;
   if (entry.maintainer) pkg.metadata = { maintainer: entry.maintainer };
   return pkg;
+}
+
+/**
+ * The layer that brought this version of the package. Every apt or dpkg run rewrites the whole
+ * status file, so its layer says little; dpkg writes a package's own file list (`info/NAME.list`,
+ * or the distroless `status.d/NAME`) only when it installs or upgrades that package, so the layer
+ * holding the visible list is the one whose Dockerfile line installed this version.
+ */
+function introducingLayer(entry: DpkgEntry, result: AnalyzerResult<DpkgEntry[]>, files: FileIndex): number {
+  if (result.path.startsWith(DPKG_STATUS_DIR)) return result.layerIndex;
+  const list =
+    (entry.architecture ? files.get(`var/lib/dpkg/info/${entry.name}:${entry.architecture}.list`) : undefined) ??
+    files.get(`var/lib/dpkg/info/${entry.name}.list`);
+  return list && list.layerIndex <= result.layerIndex ? list.layerIndex : result.layerIndex;
 }
 
 function byPath<T>(results: AnalyzerResult<T>[]): Map<string, T> {
