@@ -1,6 +1,6 @@
 import { PassThrough, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import tarStream from 'tar-stream';
+import { TarReader } from './tar-reader.js';
 import { Decompress as ZstdDecompress } from 'fzstd';
 import { BulkheadError } from '../errors.js';
 import { LIMITS } from './limits.js';
@@ -34,37 +34,27 @@ export function printable(s: string): string {
   return s.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`).slice(0, 300);
 }
 
-function entryType(t: string | null | undefined): EntryType {
-  switch (t) {
-    case 'file':
-    case 'contiguous-file':
-      return 'file';
-    case 'directory':
-      return 'dir';
-    case 'symlink':
-      return 'symlink';
-    case 'link':
-      return 'hardlink';
-    default:
-      return 'other';
-  }
-}
 
 /** Picks the decompressor by magic bytes: media types lie often enough (Docker archives say tar for gzip). */
 export async function decompress(raw: Readable, what: string): Promise<Readable> {
   const head = await peek(raw, 4);
-  const out = new PassThrough({ highWaterMark: 1 << 20 });
-  const fail = (e: unknown, kind: string) => {
-    const reason = e instanceof Error ? e.message : String(e);
-    out.destroy(e instanceof BulkheadError ? e : new BulkheadError('LAYER_CORRUPT', `${what}: ${kind} data is corrupt (${reason})`, { input: what, cause: e }));
-  };
-  raw.on('error', (e) => fail(e, 'layer'));
+  const corrupt = (e: unknown, kind: string) =>
+    e instanceof BulkheadError ? e : new BulkheadError('LAYER_CORRUPT', `${what}: ${kind} data is corrupt (${e instanceof Error ? e.message : String(e)})`, { input: what, cause: e });
   if (head.length >= 2 && head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1]) {
+    // returned directly, without an extra pass-through: every hop costs on large layers
     const gunzip = createGunzip({ chunkSize: 1 << 18 });
-    gunzip.on('error', (e) => fail(e, 'gzip'));
-    raw.pipe(gunzip).pipe(out);
-    return out;
+    const onRawError = (e: Error) => gunzip.destroy(corrupt(e, 'layer'));
+    raw.on('error', onRawError);
+    raw.pipe(gunzip);
+    const wrapped = gunzip as Readable;
+    const emit = gunzip.emit.bind(gunzip);
+    // zlib's own errors become LAYER_CORRUPT with the layer named
+    gunzip.emit = ((event: string, ...args: unknown[]) => (event === 'error' ? emit('error', corrupt(args[0], 'gzip')) : emit(event, ...args))) as typeof gunzip.emit;
+    return wrapped;
   }
+  const out = new PassThrough({ highWaterMark: 1 << 20 });
+  const fail = (e: unknown, kind: string) => out.destroy(corrupt(e, kind));
+  raw.on('error', (e) => fail(e, 'layer'));
   if (head.length >= 4 && ZSTD_MAGIC.every((b, i) => head[i] === b)) {
     const zstd = new ZstdDecompress((chunk, final) => {
       if (chunk.length) out.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
@@ -139,80 +129,75 @@ async function peek(stream: Readable, n: number): Promise<Buffer> {
  */
 export async function* tarEntries(raw: Readable, what: string, signal?: AbortSignal): AsyncGenerator<LayerEntry> {
   const data = await decompress(raw, what);
-  const extract = tarStream.extract();
-  data.on('error', (e) => extract.destroy(e));
-  data.pipe(extract);
+  const reader = new TarReader(data[Symbol.asyncIterator]() as AsyncIterator<Buffer>, what);
   let count = 0;
   try {
-    for await (const entry of extract) {
+    for (;;) {
+      const h = await reader.next();
+      if (!h) break;
       signal?.throwIfAborted();
       if (++count > LIMITS.maxEntriesPerLayer) {
         throw new BulkheadError('SIZE_LIMIT', `${what}: more than ${LIMITS.maxEntriesPerLayer} entries in one layer`, { input: what });
       }
-      const h = entry.header;
-      let type = entryType(h.type);
-      // PAX 1.0 sparse files (GNU tar --sparse --format=pax) carry their real name and size in PAX
-      // records; their stored bytes are a sparse map plus data, never the file's content, so they are
-      // listed but not analysed. Old GNU sparse headers ('S') come through as type 'other'.
-      const pax = (h.pax ?? {}) as Record<string, string | undefined>;
-      const sparseName = pax['GNU.sparse.name'];
-      const sparse = sparseName !== undefined || h.type === null;
-      if (sparseName !== undefined) type = 'file';
-      const realSize = Number(pax['GNU.sparse.realsize'] ?? pax['GNU.sparse.size'] ?? h.size ?? 0);
+      let type = entryType(h.typeflag);
+      // Sparse files (GNU tar --sparse): PAX 1.0 ones carry their real name and size in PAX records,
+      // old GNU ones ('S') in the header. Their stored bytes are a sparse map plus data, never the
+      // file's content, so they are listed with their real size but not analysed.
+      const sparseName = h.pax?.['GNU.sparse.name'];
+      const sparse = sparseName !== undefined || h.typeflag === 'S';
+      if (sparse) type = 'file';
+      const size = sparse ? Number(h.pax?.['GNU.sparse.realsize'] ?? h.pax?.['GNU.sparse.size'] ?? h.realSize ?? h.size) : h.size;
       const path = sanitizeEntryPath(sparseName ?? h.name, what);
-      if (path === '') {
-        entry.resume();
-        continue;
-      }
+      if (path === '') continue;
       let consumed = false;
+      const stored = h.size;
       const layerEntry: LayerEntry = {
         path,
         type,
-        mode: h.mode ?? 0,
-        size: realSize,
+        mode: h.mode,
+        size,
         ...(sparse ? { sparse: true } : {}),
-        uid: h.uid ?? 0,
-        gid: h.gid ?? 0,
-        ...(h.mtime ? { mtime: h.mtime.getTime() } : {}),
-        ...(h.linkname ? { linkTarget: type === 'hardlink' ? sanitizeEntryPath(h.linkname, what) : h.linkname } : {}),
+        uid: h.uid,
+        gid: h.gid,
+        ...(h.mtime ? { mtime: h.mtime * 1000 } : {}),
+        ...(h.linkname && (type === 'hardlink' || type === 'symlink') ? { linkTarget: type === 'hardlink' ? sanitizeEntryPath(h.linkname, what) : h.linkname } : {}),
         read: async (maxBytes: number) => {
-          if (consumed) throw new BulkheadError('INTERNAL', `${what}: entry ${h.name} read twice`);
+          if (consumed) throw new BulkheadError('INTERNAL', `${what}: entry ${printable(h.name)} read twice`);
           consumed = true;
-          if (sparse || (h.size ?? 0) > maxBytes) {
-            entry.resume();
-            return undefined;
-          }
-          const chunks: Buffer[] = [];
-          for await (const chunk of entry) chunks.push(chunk as Buffer);
-          return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+          if (sparse || stored > maxBytes) return undefined;
+          return reader.readData();
         },
       };
       yield layerEntry;
-      if (!consumed) entry.resume();
     }
+    // Drain what follows the end-of-archive blocks so the digest check at the end of the blob runs.
+    await reader.drain();
   } catch (e) {
     throw tarError(e, what);
   } finally {
-    data.unpipe(extract);
+    data.destroy();
   }
-  // Drain what follows the end-of-archive blocks so the digest check at the end of the blob runs.
-  await drain(data, what);
+}
+
+function entryType(flag: string): EntryType {
+  switch (flag) {
+    case '0':
+    case '\0':
+    case '7':
+      return 'file';
+    case '5':
+      return 'dir';
+    case '2':
+      return 'symlink';
+    case '1':
+      return 'hardlink';
+    default:
+      return 'other';
+  }
 }
 
 function tarError(e: unknown, what: string): BulkheadError {
   if (e instanceof BulkheadError) return e;
   const reason = e instanceof Error ? e.message : String(e);
-  if (/unexpected end/i.test(reason)) return new BulkheadError('LAYER_CORRUPT', `${what}: the tar stream is truncated (${reason})`, { input: what, cause: e });
   return new BulkheadError('LAYER_CORRUPT', `${what}: not a valid tar stream (${reason})`, { input: what, cause: e });
-}
-
-async function drain(stream: Readable, what: string): Promise<void> {
-  if (stream.readableEnded) return;
-  try {
-    for await (const _ of stream) {
-      /* discard */
-    }
-  } catch (e) {
-    throw tarError(e, what);
-  }
 }
