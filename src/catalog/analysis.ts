@@ -53,4 +53,6 @@ export interface AnalyzeOptions extends OpenOptions {
   cacheDir?: string | false;
   /** Layers analysed at once. */
   concurrency?: number;
+  /** Analyse layers on worker threads (default true where the transport allows). */
+  workers?: boolean;
 }

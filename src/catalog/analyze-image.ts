@@ -14,8 +14,18 @@ import type { AnalyzeOptions, ImageAnalysis, ImageFacts } from './analysis.js';
 import type { CatalogContext, CatalogedPackage } from './cataloger.js';
 import { selectCatalogers } from './catalogers.js';
 import { detectOs, osReleaseAnalyzer } from './os/index.js';
+import { analyzersFor } from './analyzer-set.js';
 import { markOwnedPackages } from './ownership.js';
 import { assignIds } from './package-ids.js';
+import { layerPool } from './layer-pool.js';
+
+async function analyzeInWorker(source: ImageSource, layer: LayerRef, catalogers: string[] | undefined, reporter: Reporter, signal: AbortSignal): Promise<LayerAnalysis> {
+  const task = reporter.task(`analyse layer ${layer.index + 1}/${source.layers.length}`, layer.size);
+  const raw = await source.rawLayer!(layer, signal);
+  const analysis = await layerPool.analyze(raw, layer, catalogers, reporter, signal);
+  task.done();
+  return analysis;
+}
 
 /**
  * Analyses an image: every layer is streamed once (in parallel, cached by digest), the final file
@@ -38,7 +48,7 @@ export async function analyzeImage(reference: string, options: AnalyzeOptions = 
 export async function analyzeSource(source: ImageSource, options: AnalyzeOptions = {}): Promise<ImageAnalysis> {
   const reporter = options.reporter ?? silentReporter;
   const catalogers = selectCatalogers(options.catalogers);
-  const analyzers: FileAnalyzer[] = [osReleaseAnalyzer, ...catalogers.flatMap((c) => c.analyzers)];
+  const analyzers = analyzersFor(options.catalogers);
   const cache = source.cacheable && options.cacheDir !== false ? new LayerCache(options.cacheDir ?? defaultCacheDir(), analyzers) : undefined;
   const layers = await analyzeLayers(source, analyzers, cache, reporter, options);
 
@@ -97,7 +107,9 @@ async function analyzeLayers(
   reporter: Reporter,
   options: AnalyzeOptions,
 ): Promise<LayerAnalysis[]> {
-  const concurrency = Math.max(1, options.concurrency ?? Math.min(4, availableParallelism() + 1));
+  // Layer workers (one per core) do the decompressing, hashing and walking; this thread moves bytes.
+  const workers = { enabled: options.workers !== false && source.rawLayer !== undefined, catalogers: options.catalogers };
+  const concurrency = Math.max(1, options.concurrency ?? (workers.enabled ? layerPool.size : Math.min(4, availableParallelism() + 1)));
   const results: LayerAnalysis[] = new Array(source.layers.length);
   const overall = reporter.task('layers', source.layers.length);
   let next = 0;
@@ -106,7 +118,7 @@ async function analyzeLayers(
   const worker = async () => {
     while (next < source.layers.length) {
       const layer = source.layers[next++]!;
-      results[layer.index] = await analyzeOne(source, layer, analyzers, cache, reporter, signal);
+      results[layer.index] = await analyzeOne(source, layer, analyzers, cache, reporter, signal, workers);
       overall.advance(1);
     }
   };
@@ -127,13 +139,17 @@ async function analyzeOne(
   cache: LayerCache | undefined,
   reporter: Reporter,
   signal: AbortSignal,
+  workers: { enabled: boolean; catalogers: string[] | undefined },
 ): Promise<LayerAnalysis> {
   const cached = await cache?.get(layer.digest, layer.index);
   if (cached) {
     reporter.debug('layer cache hit', { layer: layer.digest });
     return cached;
   }
-  const analysis = await analyzeLayer(source, layer, analyzers, reporter, signal);
+  const analysis =
+    source.rawLayer && workers.enabled
+      ? await analyzeInWorker(source, layer, workers.catalogers, reporter, signal)
+      : await analyzeLayer(source, layer, analyzers, reporter, signal);
   if (cache) {
     await cache.put(layer.digest, analysis).catch((e: unknown) => {
       reporter.warn(`layer cache not written for ${layer.digest}: ${e instanceof Error ? e.message : String(e)}`);

@@ -5,7 +5,7 @@ import { decompress, tarEntries } from './layer-tar.js';
 import type { LayoutStore } from './oci-layout-store.js';
 import type { LayoutImage } from './oci-layout-image.js';
 import type { TransportName } from './reference.js';
-import type { ImageConfig, ImageSource, LayerEntry, LayerRef } from './types.js';
+import type { ImageConfig, ImageSource, LayerEntry, LayerRef, RawLayer } from './types.js';
 
 /** Where a layer's bytes are and how they are checked. */
 export interface LayerLocation {
@@ -47,6 +47,15 @@ export function storeSource(store: LayoutStore, image: StoreImage): ImageSource 
       const location = locations[layer.index];
       if (!location) throw new BulkheadError('INTERNAL', `layer ${layer.index} is not a layer of ${image.reference}`);
       return layerEntries(store, layer, location, signal);
+    },
+    async rawLayer(layer: LayerRef): Promise<RawLayer> {
+      const location = locations[layer.index];
+      if (!location) throw new BulkheadError('INTERNAL', `layer ${layer.index} is not a layer of ${image.reference}`);
+      const what = `${store.what}: layer ${layer.index} (${layer.digest})`;
+      // a local file is read by the worker itself: no bytes cross threads
+      const bytes = store.range ? { file: await store.range(location.name) } : { stream: await store.stream(location.name) };
+      if (location.verify === 'blob') return { ...bytes, blobDigest: layer.digest, ...(layer.size !== undefined ? { blobSize: layer.size } : {}), what };
+      return { ...bytes, diffId: layer.diffId ?? layer.digest, what };
     },
     close: image.close ?? (async () => {}),
   };

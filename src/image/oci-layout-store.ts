@@ -21,6 +21,15 @@ export interface LayoutStore {
   /** Size of a file, for the start of a stream. */
   size(name: string): Promise<number>;
   stream(name: string): Promise<Readable>;
+  /** Where a file's bytes sit on disk, so a layer worker can read them itself. */
+  range?(name: string): Promise<FileRange>;
+}
+
+/** Bytes `start` to `end` (inclusive) of a local file. */
+export interface FileRange {
+  path: string;
+  start: number;
+  end: number;
 }
 
 /** OCI image spec, image-layout.md "Blobs": `blobs/<alg>/<encoded>`; splitDigest refuses anything else. */
@@ -36,6 +45,10 @@ export function tarStore(index: TarIndex, what: string): LayoutStore {
     read: async (name) => index.read(index.file(name, what), `${what}: ${name}`),
     size: async (name) => index.file(name, what).size,
     stream: async (name) => index.stream(index.file(name, what)),
+    range: async (name) => {
+      const member = index.file(name, what);
+      return { path: index.path, start: member.offset, end: member.offset + member.size - 1 };
+    },
   };
 }
 
@@ -66,6 +79,7 @@ export function dirStore(root: string, what: string): LayoutStore {
       }
     },
     size: fileSize,
+    range: async (name) => ({ path: full(name), start: 0, end: (await fileSize(name)) - 1 }),
     read: async (name) => {
       let fh;
       try {

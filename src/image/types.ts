@@ -90,7 +90,26 @@ export interface ImageSource {
   readonly layers: LayerRef[];
   /** Layer entries in tar order. Blob digests are verified as they stream; a mismatch throws DIGEST_MISMATCH. */
   entries(layer: LayerRef, signal?: AbortSignal): AsyncIterable<LayerEntry>;
+  /**
+   * The layer's stored bytes and how to verify them, for analysis off the main thread. Sources
+   * without it (a directory) are analysed through `entries`.
+   */
+  rawLayer?(layer: LayerRef, signal?: AbortSignal): Promise<RawLayer>;
   /** True when layer contents are fixed by digest, so analyses can be cached by it. */
   readonly cacheable: boolean;
   close(): Promise<void>;
+}
+
+/** A layer's bytes as stored, with what they must hash to. */
+export interface RawLayer {
+  /** The bytes as a stream, or (local files) where they are, for the worker to read itself. */
+  stream?: import('node:stream').Readable;
+  file?: { path: string; start: number; end: number };
+  /** Digest (and size) of the stored bytes, checked as they stream. */
+  blobDigest?: string;
+  blobSize?: number;
+  /** Digest of the uncompressed tar (Docker's legacy archives verify layers only this way). */
+  diffId?: string;
+  /** For messages: the reference and layer. */
+  what: string;
 }

@@ -2,7 +2,7 @@ import { BulkheadError } from '../errors.js';
 import type { Reporter } from '../progress.js';
 import type { AnalyzerResult, FileAnalyzer } from './analyzer.js';
 import { printable } from './layer-tar.js';
-import type { EntryType, ImageSource, LayerRef } from './types.js';
+import type { EntryType, ImageSource, LayerEntry, LayerRef } from './types.js';
 
 /** What one layer holds, after one pass over its entries. */
 export interface LayerAnalysis {
@@ -42,6 +42,18 @@ export async function analyzeLayer(
   reporter: Reporter,
   signal?: AbortSignal,
 ): Promise<LayerAnalysis> {
+  const task = reporter.task(`analyse layer ${layer.index + 1}/${source.layers.length}`, layer.size);
+  const out = await analyzeEntries(source.entries(layer, signal), layer, analyzers, reporter);
+  return out;
+}
+
+/** The walk itself, over any stream of entries (in this thread or a layer worker). */
+export async function analyzeEntries(
+  entries: AsyncIterable<LayerEntry>,
+  layer: LayerRef,
+  analyzers: readonly FileAnalyzer[],
+  reporter: Reporter,
+): Promise<LayerAnalysis> {
   const out: LayerAnalysis = { layerIndex: layer.index, files: [], whiteouts: [], opaqueDirs: [], results: [], warnings: [], bytes: 0 };
   const what = `layer ${layer.index} (${layer.digest})`;
   const warn = (message: string) => {
@@ -50,9 +62,8 @@ export async function analyzeLayer(
   };
   // results by path in this layer, to copy onto hardlinks
   const byPath = new Map<string, AnalyzerResult[]>();
-  const task = reporter.task(`analyse layer ${layer.index + 1}/${source.layers.length}`, layer.size);
 
-  for await (const entry of source.entries(layer, signal)) {
+  for await (const entry of entries) {
     const slash = entry.path.lastIndexOf('/');
     const base = entry.path.slice(slash + 1);
     const dir = slash >= 0 ? entry.path.slice(0, slash) : '';
@@ -114,6 +125,5 @@ export async function analyzeLayer(
       }
     }
   }
-  task.done();
   return out;
 }

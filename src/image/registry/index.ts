@@ -4,7 +4,7 @@ import { DigestVerifier, hashOffThread } from '../digest.js';
 import { tarEntries } from '../layer-tar.js';
 import { DEFAULT_PLATFORM, type OpenOptions } from '../options.js';
 import { formatRegistryReference, type RegistryReference } from '../reference.js';
-import type { ImageConfig, ImageSource, LayerEntry, LayerRef } from '../types.js';
+import type { ImageConfig, ImageSource, LayerEntry, LayerRef, RawLayer } from '../types.js';
 import { RegistryClient } from './client.js';
 import { resolveCredentials } from './credentials.js';
 import { alignLayers, parseConfig } from './layers.js';
@@ -116,6 +116,12 @@ class RegistryImage implements ImageSource {
       if (!body.readableEnded) body.destroy();
       if (!verifier.readableEnded) verifier.destroy();
     }
+  }
+
+  async rawLayer(layer: LayerRef, signal?: AbortSignal): Promise<RawLayer> {
+    const what = `${this.reference} layer ${layer.index} (${layer.digest})`;
+    const { body } = await this.client.getBlob(this.ref.repository, layer.digest, signal);
+    return { stream: body, blobDigest: layer.digest, ...(layer.size !== undefined ? { blobSize: layer.size } : {}), what };
   }
 
   async close(): Promise<void> {

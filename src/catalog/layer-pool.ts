@@ -1,0 +1,188 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { BulkheadError } from '../errors.js';
+import type { RawLayer, LayerRef } from '../image/types.js';
+import type { LayerAnalysis } from '../image/walk.js';
+import type { Reporter } from '../progress.js';
+import type { FromWorker, ToWorker } from './layer-protocol.js';
+
+/** Bytes sent to a worker and not yet taken by its tar reader, before the sender waits. */
+const MAX_IN_FLIGHT = 8 * 1024 * 1024;
+const BATCH_BYTES = 1024 * 1024;
+
+interface Job {
+  onAck(bytes: number): void;
+  onWarn(message: string): void;
+  resolve(analysis: LayerAnalysis): void;
+  reject(error: Error): void;
+}
+
+interface PooledWorker {
+  worker: Worker;
+  busy: number;
+}
+
+/**
+ * Layer workers, one per core, shared by every analysis in the process. A worker holds no state
+ * between layers; idle workers do not keep the process alive.
+ */
+class LayerPool {
+  private readonly workers: PooledWorker[] = [];
+  private readonly jobs = new Map<number, Job>();
+  private nextId = 1;
+  private broken?: Error;
+
+  get size(): number {
+    return Math.max(1, availableParallelism());
+  }
+
+  private pick(): PooledWorker {
+    const idle = this.workers.find((w) => w.busy === 0);
+    if (idle) return idle;
+    if (this.workers.length < this.size) return this.spawn();
+    return this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
+  }
+
+  private spawn(): PooledWorker {
+    // Under a TypeScript loader the source file is the entry; built, the compiled one.
+    const worker = import.meta.url.endsWith('.ts') ? sourceWorker() : new Worker(new URL('./layer-worker.js', import.meta.url));
+    const pooled: PooledWorker = { worker, busy: 0 };
+    worker.on('message', (m: FromWorker) => {
+      const job = this.jobs.get(m.id);
+      if (!job) return;
+      switch (m.type) {
+        case 'ack':
+          job.onAck(m.bytes);
+          break;
+        case 'warn':
+          job.onWarn(m.message);
+          break;
+        case 'done':
+          this.jobs.delete(m.id);
+          job.resolve(m.analysis);
+          break;
+        case 'error':
+          this.jobs.delete(m.id);
+          job.reject(new BulkheadError(m.code, m.message, m.input !== undefined ? { input: m.input } : undefined));
+          break;
+      }
+    });
+    worker.on('error', (e) => {
+      this.broken = e;
+      for (const job of this.jobs.values()) job.reject(new BulkheadError('INTERNAL', `layer worker failed: ${e.message}`, { cause: e }));
+      this.jobs.clear();
+    });
+    worker.unref();
+    this.workers.push(pooled);
+    return pooled;
+  }
+
+  /** Streams a layer's stored bytes to a worker and resolves with its analysis. */
+  async analyze(raw: RawLayer, layer: LayerRef, catalogers: string[] | undefined, reporter: Reporter, signal?: AbortSignal): Promise<LayerAnalysis> {
+    if (this.broken) throw new BulkheadError('INTERNAL', `layer workers are unavailable: ${this.broken.message}`);
+    const pooled = this.pick();
+    const { worker } = pooled;
+    const id = this.nextId++;
+    pooled.busy++;
+    worker.ref();
+    try {
+      return await this.run(worker, id, raw, layer, catalogers, reporter, signal);
+    } finally {
+      pooled.busy--;
+      if (pooled.busy === 0) worker.unref();
+    }
+  }
+
+  private async run(
+    worker: Worker,
+    id: number,
+    raw: RawLayer,
+    layer: LayerRef,
+    catalogers: string[] | undefined,
+    reporter: Reporter,
+    signal?: AbortSignal,
+  ): Promise<LayerAnalysis> {
+    let inFlight = 0;
+    let wake: (() => void) | undefined;
+    const result = new Promise<LayerAnalysis>((resolve, reject) => {
+      this.jobs.set(id, {
+        onAck: (n) => {
+          inFlight -= n;
+          if (wake && inFlight <= MAX_IN_FLIGHT / 2) {
+            const w = wake;
+            wake = undefined;
+            w();
+          }
+        },
+        onWarn: (message) => reporter.warn(message, { layer: layer.digest }),
+        resolve,
+        reject,
+      });
+    });
+    const post = (m: ToWorker, transfer?: ArrayBuffer[]) => worker.postMessage(m, transfer);
+    post({
+      type: 'start',
+      id,
+      layer,
+      catalogers,
+      ...(raw.blobDigest ? { blobDigest: raw.blobDigest } : {}),
+      ...(raw.blobSize !== undefined ? { blobSize: raw.blobSize } : {}),
+      ...(raw.diffId ? { diffId: raw.diffId } : {}),
+      ...(raw.file ? { file: raw.file } : {}),
+      what: raw.what,
+    });
+    if (!raw.stream) return result;
+    let settled = false;
+    void result.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    const stream = raw.stream;
+    // Network chunks are small (64 KiB); each message costs, so they travel in batches of 1 MiB,
+    // copied once into a private buffer that is transferred, never a view into a shared pool.
+    let batch: Buffer[] = [];
+    let batched = 0;
+    const flush = () => {
+      if (batched === 0) return;
+      const copy = Buffer.allocUnsafeSlow(batched);
+      let at = 0;
+      for (const b of batch) at += b.copy(copy, at);
+      batch = [];
+      batched = 0;
+      inFlight += copy.length;
+      post({ type: 'chunk', id, data: copy }, [copy.buffer as ArrayBuffer]);
+    };
+    try {
+      for await (const chunk of stream) {
+        if (settled) break;
+        signal?.throwIfAborted();
+        batch.push(chunk as Buffer);
+        batched += (chunk as Buffer).length;
+        if (batched >= BATCH_BYTES) flush();
+        if (inFlight > MAX_IN_FLIGHT) await new Promise<void>((r) => (wake = r));
+      }
+      flush();
+      if (!settled) post({ type: 'end', id });
+    } catch (e) {
+      const err = e instanceof BulkheadError ? e : new BulkheadError('NETWORK_ERROR', `${raw.what}: reading the layer failed (${e instanceof Error ? e.message : String(e)})`, { cause: e });
+      if (!settled) post({ type: 'abort', id, code: err.code, message: err.message, what: raw.what });
+      await result.catch(() => {});
+      throw err;
+    } finally {
+      stream.destroy();
+    }
+    return result;
+  }
+}
+
+export const layerPool = new LayerPool();
+
+/**
+ * Running from TypeScript sources (the test suite), a worker thread does not inherit the loader
+ * hooks of this one, so it registers the TypeScript loader itself before importing the worker.
+ */
+function sourceWorker(): Worker {
+  const api = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./layer-worker.ts', import.meta.url).href;
+  return new Worker(`import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`, { eval: true });
+}
