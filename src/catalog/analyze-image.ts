@@ -19,10 +19,17 @@ import { markOwnedPackages } from './ownership.js';
 import { assignIds } from './package-ids.js';
 import { layerPool } from './layer-pool.js';
 
-async function analyzeInWorker(source: ImageSource, layer: LayerRef, catalogers: string[] | undefined, reporter: Reporter, signal: AbortSignal): Promise<LayerAnalysis> {
+async function analyzeInWorker(
+  source: ImageSource,
+  layer: LayerRef,
+  slots: number,
+  catalogers: string[] | undefined,
+  reporter: Reporter,
+  signal: AbortSignal,
+): Promise<LayerAnalysis> {
   const task = reporter.task(`analyse layer ${layer.index + 1}/${source.layers.length}`, layer.size);
   const raw = await source.rawLayer!(layer, signal);
-  const analysis = await layerPool.analyze(raw, layer, catalogers, reporter, signal);
+  const analysis = await layerPool.analyze(raw, layer, slots, catalogers, reporter, signal);
   task.done();
   return analysis;
 }
@@ -107,9 +114,12 @@ async function analyzeLayers(
   reporter: Reporter,
   options: AnalyzeOptions,
 ): Promise<LayerAnalysis[]> {
-  // Layer workers (one per core) do the decompressing, hashing and walking; this thread moves bytes.
-  const workers = { enabled: options.workers !== false && source.rawLayer !== undefined, catalogers: options.catalogers };
-  const concurrency = Math.max(1, options.concurrency ?? (workers.enabled ? layerPool.size : Math.min(4, availableParallelism() + 1)));
+  // Layer workers do the decompressing, hashing and walking; this thread moves bytes (or nothing,
+  // for local files). One layer more than workers is in flight, so none waits for its next layer.
+  const enabled = options.workers !== false && source.rawLayer !== undefined;
+  const slots = layerPool.slotsFor(source.localLayers === true);
+  const workers = { enabled, slots, catalogers: options.catalogers };
+  const concurrency = Math.max(1, options.concurrency ?? (enabled ? slots + 1 : Math.min(4, availableParallelism() + 1)));
   const results: LayerAnalysis[] = new Array(source.layers.length);
   const overall = reporter.task('layers', source.layers.length);
   let next = 0;
@@ -139,7 +149,7 @@ async function analyzeOne(
   cache: LayerCache | undefined,
   reporter: Reporter,
   signal: AbortSignal,
-  workers: { enabled: boolean; catalogers: string[] | undefined },
+  workers: { enabled: boolean; slots: number; catalogers: string[] | undefined },
 ): Promise<LayerAnalysis> {
   const cached = await cache?.get(layer.digest, layer.index);
   if (cached) {
@@ -148,7 +158,7 @@ async function analyzeOne(
   }
   const analysis =
     source.rawLayer && workers.enabled
-      ? await analyzeInWorker(source, layer, workers.catalogers, reporter, signal)
+      ? await analyzeInWorker(source, layer, workers.slots, workers.catalogers, reporter, signal)
       : await analyzeLayer(source, layer, analyzers, reporter, signal);
   if (cache) {
     await cache.put(layer.digest, analysis).catch((e: unknown) => {

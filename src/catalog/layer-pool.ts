@@ -7,8 +7,10 @@ import type { Reporter } from '../progress.js';
 import type { FromWorker, ToWorker } from './layer-protocol.js';
 
 /** Bytes sent to a worker and not yet taken by its tar reader, before the sender waits. */
-const MAX_IN_FLIGHT = 8 * 1024 * 1024;
+const MAX_IN_FLIGHT = 2 * 1024 * 1024;
 const BATCH_BYTES = 1024 * 1024;
+/** A small young generation: layer walking makes short-lived garbage, and memory stays flat. */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4 };
 
 interface Job {
   onAck(bytes: number): void;
@@ -23,7 +25,7 @@ interface PooledWorker {
 }
 
 /**
- * Layer workers, one per core, shared by every analysis in the process. A worker holds no state
+ * Layer workers, shared by every analysis in the process. A worker holds no state
  * between layers; idle workers do not keep the process alive.
  */
 class LayerPool {
@@ -32,20 +34,33 @@ class LayerPool {
   private nextId = 1;
   private broken?: Error;
 
+  /** At most one worker per core. */
   get size(): number {
     return Math.max(1, availableParallelism());
   }
 
-  private pick(): PooledWorker {
-    const idle = this.workers.find((w) => w.busy === 0);
+  /**
+   * Workers a source should use: every core when the workers read local files themselves; one core
+   * fewer when this thread moves the bytes (it needs that core to keep them fed), which also saves
+   * an isolate's memory.
+   */
+  slotsFor(localLayers: boolean): number {
+    return localLayers ? this.size : Math.max(1, this.size - 1);
+  }
+
+
+
+  private pick(slots: number): PooledWorker {
+    const usable = this.workers.slice(0, slots);
+    const idle = usable.find((w) => w.busy === 0);
     if (idle) return idle;
-    if (this.workers.length < this.size) return this.spawn();
-    return this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
+    if (usable.length < slots) return this.spawn();
+    return usable.reduce((a, b) => (b.busy < a.busy ? b : a));
   }
 
   private spawn(): PooledWorker {
     // Under a TypeScript loader the source file is the entry; built, the compiled one.
-    const worker = import.meta.url.endsWith('.ts') ? sourceWorker() : new Worker(new URL('./layer-worker.js', import.meta.url));
+    const worker = import.meta.url.endsWith('.ts') ? sourceWorker() : new Worker(new URL('./layer-worker.js', import.meta.url), { resourceLimits: WORKER_LIMITS });
     const pooled: PooledWorker = { worker, busy: 0 };
     worker.on('message', (m: FromWorker) => {
       const job = this.jobs.get(m.id);
@@ -78,9 +93,9 @@ class LayerPool {
   }
 
   /** Streams a layer's stored bytes to a worker and resolves with its analysis. */
-  async analyze(raw: RawLayer, layer: LayerRef, catalogers: string[] | undefined, reporter: Reporter, signal?: AbortSignal): Promise<LayerAnalysis> {
+  async analyze(raw: RawLayer, layer: LayerRef, slots: number, catalogers: string[] | undefined, reporter: Reporter, signal?: AbortSignal): Promise<LayerAnalysis> {
     if (this.broken) throw new BulkheadError('INTERNAL', `layer workers are unavailable: ${this.broken.message}`);
-    const pooled = this.pick();
+    const pooled = this.pick(slots);
     const { worker } = pooled;
     const id = this.nextId++;
     pooled.busy++;
@@ -184,5 +199,5 @@ export const layerPool = new LayerPool();
 function sourceWorker(): Worker {
   const api = import.meta.resolve('tsx/esm/api');
   const entry = new URL('./layer-worker.ts', import.meta.url).href;
-  return new Worker(`import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`, { eval: true });
+  return new Worker(`import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`, { eval: true, resourceLimits: WORKER_LIMITS });
 }

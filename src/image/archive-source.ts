@@ -43,6 +43,7 @@ export function storeSource(store: LayoutStore, image: StoreImage): ImageSource 
     config: image.config,
     layers: image.layers,
     cacheable: true,
+    localLayers: store.range !== undefined,
     entries(layer: LayerRef, signal?: AbortSignal): AsyncIterable<LayerEntry> {
       const location = locations[layer.index];
       if (!location) throw new BulkheadError('INTERNAL', `layer ${layer.index} is not a layer of ${image.reference}`);

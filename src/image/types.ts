@@ -95,6 +95,8 @@ export interface ImageSource {
    * without it (a directory) are analysed through `entries`.
    */
   rawLayer?(layer: LayerRef, signal?: AbortSignal): Promise<RawLayer>;
+  /** Layers are local files that workers read themselves (this thread has nothing to move). */
+  readonly localLayers?: boolean;
   /** True when layer contents are fixed by digest, so analyses can be cached by it. */
   readonly cacheable: boolean;
   close(): Promise<void>;
