@@ -1,5 +1,6 @@
 import { constants, type Stats } from 'node:fs';
-import { lstat, open, opendir, readFile, readlink } from 'node:fs/promises';
+import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
+import { lstat, open, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { BulkheadError } from '../errors.js';
 import { silentReporter, type Reporter } from '../progress.js';
@@ -106,7 +107,7 @@ async function* walk(root: string, reporter: Reporter, signal?: AbortSignal): As
   const list = async (dir: string): Promise<Listing | undefined> => {
     try {
       const names: string[] = [];
-      for await (const d of await opendir(dir)) names.push(d.name);
+      for (const d of readdirSync(dir)) names.push(d);
       // Byte order, as `tar --sort=name` and Go's filepath.Walk use.
       names.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
       return { dir, names, next: 0 };
@@ -131,7 +132,9 @@ async function* walk(root: string, reporter: Reporter, signal?: AbortSignal): As
     const full = join(top.dir, name);
     let st: Stats;
     try {
-      st = await lstat(full);
+      // Synchronous: a root file system has hundreds of thousands of entries, and a thread-pool round
+      // trip per lstat costs ten times the call (dir:/usr went from 14 s to a few).
+      st = lstatSync(full);
     } catch (e) {
       if (!skippable(e)) throw e;
       reporter.warn(`dir:${root}: ${printable(full)} vanished or is unreadable (${(e as NodeJS.ErrnoException).code}), skipped`);
@@ -142,7 +145,7 @@ async function* walk(root: string, reporter: Reporter, signal?: AbortSignal): As
     let linkTarget: string | undefined;
     if (type === 'symlink') {
       try {
-        linkTarget = await readlink(full);
+        linkTarget = readlinkSync(full);
       } catch (e) {
         if (!skippable(e)) throw e;
         continue;
