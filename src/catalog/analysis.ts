@@ -1,7 +1,7 @@
 import type { OpenOptions } from '../image/options.js';
 import type { FileIndex } from '../image/file-index.js';
 import type { TransportName } from '../image/reference.js';
-import type { ImageConfig, Platform } from '../image/types.js';
+import type { ImageConfig, LayerRef, Platform } from '../image/types.js';
 import type { OsRelease, Package } from './types.js';
 
 /** The result of analysing one image: what it is, what it holds, and what could not be read. */
@@ -34,13 +34,8 @@ export interface ImageFacts {
   config?: ImageConfig;
 }
 
-export interface LayerFacts {
-  index: number;
-  digest: string;
-  diffId?: string;
-  mediaType: string;
-  size?: number;
-  createdBy?: string;
+/** A layer as the image describes it, with what the walk counted in it. */
+export interface LayerFacts extends LayerRef {
   /** Entries in the layer and bytes of its regular files. */
   files: number;
   bytes: number;
