@@ -42,6 +42,8 @@ export async function analyzeImage(reference: string, options: AnalyzeOptions = 
   const ref = parseReference(reference);
   if (ref.transport === 'sbom') return analyzeSbomFile(ref.path);
   const reporter = options.reporter ?? silentReporter;
+  // local archives use a worker per core, registries one fewer (see layer-pool.ts)
+  if (options.workers !== false && ref.transport !== 'dir') layerPool.warm(layerPool.slotsFor(ref.transport !== 'registry'));
   const resolving = reporter.task('resolve');
   const source = await openImage(ref, options);
   resolving.done();

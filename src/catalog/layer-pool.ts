@@ -50,6 +50,12 @@ class LayerPool {
 
 
 
+  /** Starts workers ahead of the first layer, so their start-up overlaps opening the image. */
+  warm(slots: number): void {
+    if (this.broken) return;
+    while (this.workers.length < Math.min(slots, this.size)) this.spawn();
+  }
+
   private pick(slots: number): PooledWorker {
     const usable = this.workers.slice(0, slots);
     const idle = usable.find((w) => w.busy === 0);
