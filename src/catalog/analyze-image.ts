@@ -17,7 +17,7 @@ import { detectOs, osReleaseAnalyzer } from './os/index.js';
 import { analyzersFor } from './analyzer-set.js';
 import { markOwnedPackages } from './ownership.js';
 import { assignIds } from './package-ids.js';
-import { layerPool } from './layer-pool.js';
+import { layerPool, WorkerFailure } from './layer-pool.js';
 
 async function analyzeInWorker(
   source: ImageSource,
@@ -158,10 +158,16 @@ async function analyzeOne(
     reporter.debug('layer cache hit', { layer: layer.digest });
     return cached;
   }
-  const analysis =
-    source.rawLayer && workers.enabled
-      ? await analyzeInWorker(source, layer, workers.slots, workers.catalogers, reporter, signal)
-      : await analyzeLayer(source, layer, analyzers, reporter, signal);
+  let analysis: LayerAnalysis | undefined;
+  if (source.rawLayer && workers.enabled && layerPool.available) {
+    try {
+      analysis = await analyzeInWorker(source, layer, workers.slots, workers.catalogers, reporter, signal);
+    } catch (e) {
+      if (!(e instanceof WorkerFailure)) throw e;
+      reporter.warn(`${e.message}; analysing layer ${layer.index} on the main thread`);
+    }
+  }
+  analysis ??= await analyzeLayer(source, layer, analyzers, reporter, signal);
   if (cache) {
     await cache.put(layer.digest, analysis).catch((e: unknown) => {
       reporter.warn(`layer cache not written for ${layer.digest}: ${e instanceof Error ? e.message : String(e)}`);

@@ -34,6 +34,11 @@ class LayerPool {
   private nextId = 1;
   private broken?: Error;
 
+  /** False once a worker has died (out of memory, say): layers are then analysed on the main thread. */
+  get available(): boolean {
+    return this.broken === undefined;
+  }
+
   /** At most one worker per core. */
   get size(): number {
     return Math.max(1, availableParallelism());
@@ -90,7 +95,7 @@ class LayerPool {
     });
     worker.on('error', (e) => {
       this.broken = e;
-      for (const job of this.jobs.values()) job.reject(new BulkheadError('INTERNAL', `layer worker failed: ${e.message}`, { cause: e }));
+      for (const job of this.jobs.values()) job.reject(new WorkerFailure(e));
       this.jobs.clear();
     });
     worker.unref();
@@ -197,6 +202,13 @@ class LayerPool {
 }
 
 export const layerPool = new LayerPool();
+
+/** A worker died under a job: the job can be run again on the main thread. */
+export class WorkerFailure extends BulkheadError {
+  constructor(cause: Error) {
+    super('INTERNAL', `layer worker failed: ${cause.message}`, { cause });
+  }
+}
 
 /**
  * Running from TypeScript sources (the test suite), a worker thread does not inherit the loader
