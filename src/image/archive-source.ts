@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { BulkheadError } from '../errors.js';
-import { DigestVerifier, hashOffThread } from './digest.js';
+import { DigestVerifier } from './digest.js';
 import { decompress, tarEntries } from './layer-tar.js';
 import type { LayoutStore } from './oci-layout-store.js';
 import type { LayoutImage } from './oci-layout-image.js';
@@ -68,13 +68,13 @@ async function* layerEntries(store: LayoutStore, layer: LayerRef, location: Laye
   const streams: Readable[] = [raw];
   let verified: Readable;
   if (location.verify === 'blob') {
-    const verifier = new DigestVerifier(layer.digest, what, layer.size, { offThread: hashOffThread(layer.mediaType) });
+    const verifier = new DigestVerifier(layer.digest, what, layer.size);
     raw.on('error', (e) => verifier.destroy(e));
     verified = raw.pipe(verifier);
   } else {
     // decompress() passes plain tars through, so the diff ID is checked on the tar bytes either way.
     const plain = await decompress(raw, what);
-    const verifier = new DigestVerifier(layer.diffId ?? layer.digest, what, undefined, { offThread: true });
+    const verifier = new DigestVerifier(layer.diffId ?? layer.digest, what);
     plain.on('error', (e) => verifier.destroy(e));
     verified = plain.pipe(verifier);
     streams.push(plain);

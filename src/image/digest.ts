@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { BulkheadError } from '../errors.js';
-import { OffThreadHash } from './hash-worker.js';
 
 const SUPPORTED = new Set(['sha256', 'sha512']);
 
@@ -30,71 +29,37 @@ export function verifyBuffer(data: Buffer, expected: string, what: string): void
 
 /**
  * A pass-through that hashes what flows and fails at the end when the digest or size is wrong,
- * so a blob is verified while it streams, without a second read.
- */
-/**
- * Whether to hash a blob on the worker thread. Worth it when the main thread has the other core to
- * itself: uncompressed layers. For compressed ones the inflating thread pool already uses that core,
- * and the copy to the worker would only add work.
- */
-export function hashOffThread(mediaType: string): boolean {
-  return !/gzip|zstd/.test(mediaType);
-}
-
-/** A hash computed on this thread. */
-class InlineHash {
-  private readonly hash;
-  private bytes = 0;
-  constructor(private readonly algorithm: string) {
-    this.hash = createHash(algorithm);
-  }
-  update(chunk: Buffer): undefined {
-    this.hash.update(chunk);
-    this.bytes += chunk.length;
-    return undefined;
-  }
-  digest(): Promise<{ digest: string; bytes: number }> {
-    return Promise.resolve({ digest: `${this.algorithm}:${this.hash.digest('hex')}`, bytes: this.bytes });
-  }
-  abandon(): void {}
-}
-
-/**
- * A pass-through that hashes what flows and fails at the end when the digest or size is wrong,
- * so a blob is verified while it streams, without a second read.
+ * so a blob is verified while it streams, without a second read. Layer workers run it off the
+ * main thread (see catalog/layer-pool.ts).
  */
 export class DigestVerifier extends Transform {
-  private readonly hash: OffThreadHash | InlineHash;
+  private readonly hash: ReturnType<typeof createHash>;
+  private readonly algorithm: string;
+  private bytes = 0;
   constructor(
     private readonly expected: string,
     private readonly what: string,
     private readonly expectedSize?: number,
-    options: { offThread?: boolean } = {},
   ) {
     super({ highWaterMark: 1 << 20 });
-    const algorithm = splitDigest(expected, what).algorithm;
-    this.hash = options.offThread ? new OffThreadHash(algorithm) : new InlineHash(algorithm);
+    this.algorithm = splitDigest(expected, what).algorithm;
+    this.hash = createHash(this.algorithm);
   }
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    const wait = this.hash.update(chunk);
-    if (wait) void wait.then(() => cb(null, chunk));
-    else cb(null, chunk);
-  }
-  override _destroy(error: Error | null, cb: (error: Error | null) => void): void {
-    this.hash.abandon();
-    cb(error);
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+    cb(null, chunk);
   }
   override _flush(cb: TransformCallback): void {
-    this.hash.digest().then(({ digest: actual, bytes }) => {
-      if (this.expectedSize !== undefined && this.expectedSize >= 0 && bytes !== this.expectedSize) {
-        cb(new BulkheadError('DIGEST_MISMATCH', `${this.what}: received ${bytes} bytes, the descriptor says ${this.expectedSize}`, { input: this.what }));
-        return;
-      }
-      if (actual !== this.expected) {
-        cb(new BulkheadError('DIGEST_MISMATCH', `${this.what}: content digest ${actual} does not match the expected ${this.expected}`, { input: this.what }));
-        return;
-      }
-      cb();
-    }, cb);
+    const actual = `${this.algorithm}:${this.hash.digest('hex')}`;
+    let error: BulkheadError | undefined;
+    if (this.expectedSize !== undefined && this.expectedSize >= 0 && this.bytes !== this.expectedSize) {
+      error = new BulkheadError('DIGEST_MISMATCH', `${this.what}: received ${this.bytes} bytes, the descriptor says ${this.expectedSize}`, { input: this.what });
+    } else if (actual !== this.expected) {
+      error = new BulkheadError('DIGEST_MISMATCH', `${this.what}: content digest ${actual} does not match the expected ${this.expected}`, { input: this.what });
+    }
+    // Reported after the end-of-stream bookkeeping of the writers upstream has run (they pipe into
+    // this stream and finish in the same tick), so the error reaches this stream's readers.
+    queueMicrotask(() => cb(error));
   }
 }

@@ -1,6 +1,6 @@
 import { BulkheadError } from '../../errors.js';
 import { silentReporter } from '../../progress.js';
-import { DigestVerifier, hashOffThread } from '../digest.js';
+import { DigestVerifier } from '../digest.js';
 import { tarEntries } from '../layer-tar.js';
 import { DEFAULT_PLATFORM, type OpenOptions } from '../options.js';
 import { formatRegistryReference, type RegistryReference } from '../reference.js';
@@ -103,7 +103,7 @@ class RegistryImage implements ImageSource {
   async *entries(layer: LayerRef, signal?: AbortSignal): AsyncGenerator<LayerEntry> {
     const what = `${this.reference} layer ${layer.index} (${layer.digest})`;
     const { body } = await this.client.getBlob(this.ref.repository, layer.digest, signal);
-    const verifier = new DigestVerifier(layer.digest, what, layer.size, { offThread: hashOffThread(layer.mediaType) });
+    const verifier = new DigestVerifier(layer.digest, what, layer.size);
     // A download that breaks off reaches the tar reader as a network error, not as a corrupt layer.
     body.on('error', (e) => {
       verifier.destroy(new BulkheadError('NETWORK_ERROR', `${what}: the download broke off (${e.message})`, { input: what, cause: e }));
