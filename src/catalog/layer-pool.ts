@@ -157,7 +157,12 @@ class LayerPool {
       ...(raw.file ? { file: raw.file } : {}),
       what: raw.what,
     });
-    if (!raw.stream) return result;
+    if (!raw.stream) {
+      // the worker reads the file itself; an abort (another layer failed) stops it early
+      const onAbort = () => post({ type: 'abort', id, code: 'INTERNAL', message: `${raw.what}: analysis cancelled`, what: raw.what });
+      signal?.addEventListener('abort', onAbort, { once: true });
+      return result.finally(() => signal?.removeEventListener('abort', onAbort));
+    }
     let settled = false;
     void result.then(
       () => (settled = true),

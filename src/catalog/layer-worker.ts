@@ -50,6 +50,7 @@ port.on('message', (m: ToWorker) => {
     };
     jobs.set(m.id, job);
     const source = m.file ? createReadStream(m.file.path, { start: m.file.start, end: m.file.end, highWaterMark: 1 << 20 }) : job.stream;
+    if (m.file) job.stream = source;
     void run(m.id, m.layer, m.catalogers, m.blobDigest, m.blobSize, m.diffId, m.what, source);
   } else {
     const job = jobs.get(m.id);
