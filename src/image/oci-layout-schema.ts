@@ -1,48 +1,60 @@
-import { z } from 'zod';
 import { BulkheadError } from '../errors.js';
+import { array, boolean, nullable, number, object, optional, record, shape, size, string, type Shape } from './document-shape.js';
 import type { ImageConfig, LayerRef } from './types.js';
 
+export interface Descriptor {
+  mediaType?: string | undefined;
+  digest: string;
+  size: number;
+  platform?: { os: string; architecture: string; variant?: string | undefined } | undefined;
+  annotations?: Record<string, string> | undefined;
+}
+
 /** OCI image spec, descriptor.md. */
-export const descriptorSchema = z.object({
-  mediaType: z.string().optional(),
-  digest: z.string(),
-  size: z.number().int().nonnegative(),
-  platform: z
-    .object({ os: z.string(), architecture: z.string(), variant: z.string().optional() })
-    .optional(),
-  annotations: z.record(z.string(), z.string()).optional(),
+const descriptor = object<Descriptor>({
+  mediaType: optional(string),
+  digest: string,
+  size,
+  platform: optional(object({ os: string, architecture: string, variant: optional(string) })),
+  annotations: optional(record(string)),
 });
-export type Descriptor = z.infer<typeof descriptorSchema>;
+export const descriptorSchema: Shape<Descriptor> = shape(descriptor);
 
 /** OCI image spec, image-index.md (also Docker's manifest list v2 schema 2). */
-export const indexSchema = z.object({
-  schemaVersion: z.number().optional(),
-  mediaType: z.string().optional(),
-  manifests: z.array(descriptorSchema),
-});
+export const indexSchema = shape(
+  object<{ schemaVersion?: number | undefined; mediaType?: string | undefined; manifests: Descriptor[] }>({
+    schemaVersion: optional(number),
+    mediaType: optional(string),
+    manifests: array(descriptor),
+  }),
+);
+
+export interface Manifest {
+  schemaVersion?: number | undefined;
+  mediaType?: string | undefined;
+  config: Descriptor;
+  layers: Descriptor[];
+}
 
 /** OCI image spec, manifest.md (also Docker's image manifest v2 schema 2). */
-export const manifestSchema = z.object({
-  schemaVersion: z.number().optional(),
-  mediaType: z.string().optional(),
-  config: descriptorSchema,
-  layers: z.array(descriptorSchema),
-});
-export type Manifest = z.infer<typeof manifestSchema>;
+export const manifestSchema: Shape<Manifest> = shape(
+  object<Manifest>({ schemaVersion: optional(number), mediaType: optional(string), config: descriptor, layers: array(descriptor) }),
+);
 
 /** OCI image spec, config.md: only `rootfs` and `history` are checked; the rest is kept as is. */
-const configSchema = z.looseObject({
-  rootfs: z.object({ type: z.string(), diff_ids: z.array(z.string()) }).optional(),
-  history: z.array(z.looseObject({ created_by: z.string().optional(), empty_layer: z.boolean().optional() })).optional(),
-});
+const configSchema = shape(
+  object<{ rootfs?: { type: string; diff_ids: string[] } | undefined; history?: Record<string, unknown>[] | undefined }>(
+    {
+      rootfs: optional(object({ type: string, diff_ids: array(string) })),
+      history: optional(array(object({ created_by: optional(string), empty_layer: optional(boolean) }, true))),
+    },
+    true,
+  ),
+);
 
 /** `docker save` manifest.json: one entry per image. */
-export const dockerSaveManifestSchema = z.array(
-  z.object({
-    Config: z.string(),
-    RepoTags: z.array(z.string()).nullable().optional(),
-    Layers: z.array(z.string()),
-  }),
+export const dockerSaveManifestSchema = shape(
+  array(object<{ Config: string; RepoTags?: string[] | null | undefined; Layers: string[] }>({ Config: string, RepoTags: optional(nullable(array(string))), Layers: array(string) })),
 );
 
 export const MEDIA = {
@@ -60,7 +72,7 @@ export const MANIFEST_TYPES: ReadonlySet<string> = new Set([MEDIA.ociManifest, M
 const CONFIG_TYPES: ReadonlySet<string> = new Set([MEDIA.ociConfig, MEDIA.dockerConfig]);
 
 /** Validates parsed JSON against a schema; MANIFEST_INVALID names the document and the first problem. */
-export function validate<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+export function validate<T>(schema: Shape<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
