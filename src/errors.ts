@@ -32,7 +32,14 @@ export type ErrorCode =
   | 'SBOM_INVALID'
   // output
   | 'OUTPUT_FAILED'
-  | 'INTERNAL';
+  | 'INTERNAL'
+  // vulnerability database (src/vuln/db)
+  | 'VULN_DB_MISSING'
+  | 'VULN_DB_INVALID'
+  | 'VULN_DB_LOCKED'
+  | 'VULN_SOURCE_CORRUPT'
+  | 'VULN_SOURCE_EMPTY'
+  | 'BUNDLE_INVALID';
 
 export class BulkheadError extends Error {
   readonly code: ErrorCode;

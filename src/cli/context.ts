@@ -4,4 +4,6 @@ import type { Reporter } from '../progress.js';
 export interface CliContext {
   version: string;
   reporter(): Reporter & { stop(): void };
+  /** A command that completed but must not exit 0 (a failed gate) sets the code here. */
+  setExitCode(code: number): void;
 }

@@ -21,6 +21,9 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'INPUT_NOT_FOUND':
     case 'INPUT_INVALID':
     case 'SBOM_INVALID':
+    case 'VULN_DB_MISSING':
+    case 'VULN_DB_INVALID':
+    case 'BUNDLE_INVALID':
       return EXIT.INPUT;
     case 'ARCHIVE_CORRUPT':
     case 'LAYER_CORRUPT':
@@ -37,10 +40,13 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'REGISTRY_RATE_LIMITED':
     case 'REGISTRY_ERROR':
     case 'NETWORK_ERROR':
+    case 'VULN_SOURCE_CORRUPT':
+    case 'VULN_SOURCE_EMPTY':
     case 'DAEMON_UNAVAILABLE':
     case 'DAEMON_ERROR':
       return EXIT.REMOTE;
     case 'OUTPUT_FAILED':
+    case 'VULN_DB_LOCKED':
       return EXIT.OUTPUT;
     case 'INTERNAL':
       return EXIT.INTERNAL;

@@ -5,12 +5,15 @@ import { isBulkheadError } from '../errors.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { cliReporter, type LogFormat } from './reporter.js';
 import { sbomCommand } from './sbom.js';
+import { scanCommand } from './scan.js';
+import { dbCommand } from './db.js';
 import type { CliContext } from './context.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 export async function main(argv: string[]): Promise<number> {
   let activeReporter: { stop(): void } | undefined;
+  let exitCode: number = EXIT.OK;
   const program = new Command('bulkhead')
     .description('Bulkhead secures containers from the Dockerfile to the running process.')
     .version(pkg.version)
@@ -30,12 +33,15 @@ export async function main(argv: string[]): Promise<number> {
       activeReporter = r;
       return r;
     },
+    setExitCode: (c) => {
+      exitCode = c;
+    },
   };
-  for (const make of [sbomCommand]) program.addCommand(make(ctx).exitOverride());
+  for (const make of [sbomCommand, scanCommand, dbCommand]) program.addCommand(make(ctx).exitOverride());
 
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return EXIT.OK;
+    return exitCode;
   } catch (e) {
     activeReporter?.stop();
     if (e instanceof CommanderError) {

@@ -18,9 +18,14 @@ const licenseFactory = () => (factory ??= new (load().Contrib.License.Factories.
  * CycloneDX 1.6 JSON for an analysis. The image is `metadata.component` (type `container`), the OS
  * an `operating-system` component, each package a `library` component whose bom-ref is the package id.
  * The library's model has no `evidence.occurrences` (CycloneDX 1.6 §evidence), so they are added to
- * the normalised document before it is written.
+ * the normalised document before it is written. `vulnerabilities` (the scan report's
+ * `cyclonedx-json` format) fill the BOM's `vulnerabilities` array (CycloneDX 1.6 §vulnerabilities).
  */
-export function encodeCycloneDx(analysis: ImageAnalysis, options: EncodeOptions = {}): string {
+export function encodeCycloneDx(
+  analysis: ImageAnalysis,
+  options: EncodeOptions = {},
+  vulnerabilities: readonly BomVulnerability[] = [],
+): string {
   const { Enums, Models, Serialize, Spec } = load();
   const bom = new Models.Bom({ serialNumber: `urn:uuid:${randomUUID()}` });
   bom.metadata.timestamp = options.now ?? new Date();
@@ -30,6 +35,7 @@ export function encodeCycloneDx(analysis: ImageAnalysis, options: EncodeOptions 
   bom.metadata.component = imageComponent(analysis.image);
   if (analysis.os) bom.components.add(osComponent(analysis.os));
   for (const pkg of analysis.packages) bom.components.add(packageComponent(pkg));
+  if (vulnerabilities.length > 0) addVulnerabilities(bom, vulnerabilities);
 
   const normalizer = new Serialize.JSON.Normalize.Factory(Spec.Spec1dot6).makeForBom();
   const normalized = normalizer.normalize(bom, { sortLists: true });
@@ -44,6 +50,97 @@ export function encodeCycloneDx(analysis: ImageAnalysis, options: EncodeOptions 
     }
   }
   return JSON.stringify(normalized, null, 2) + '\n';
+}
+
+/**
+ * A vulnerability as CycloneDX 1.6 §vulnerabilities describes it, in plain data so callers need not
+ * know the library's model. Values of `severity`, `method`, `state` and `justification` are the
+ * schema's enumerations. `affects` names bom-refs of the BOM's components; refs the BOM does not
+ * hold are left out (a dangling ref would make the document inconsistent).
+ */
+export interface BomVulnerability {
+  id: string;
+  bomRef?: string;
+  source?: { name?: string; url?: string };
+  /** The same vulnerability in other databases (CycloneDX `references`: aliases). */
+  references?: { id: string; source: { name?: string; url?: string } }[];
+  ratings?: {
+    source?: { name?: string; url?: string };
+    score?: number;
+    severity?: 'critical' | 'high' | 'medium' | 'low' | 'info' | 'none' | 'unknown';
+    method?: 'CVSSv2' | 'CVSSv3' | 'CVSSv31' | 'CVSSv4' | 'OWASP' | 'SSVC' | 'other';
+    vector?: string;
+  }[];
+  cwes?: number[];
+  description?: string;
+  detail?: string;
+  recommendation?: string;
+  advisories?: { url: string; title?: string }[];
+  published?: Date;
+  updated?: Date;
+  analysis?: {
+    state?: 'resolved' | 'resolved_with_pedigree' | 'exploitable' | 'in_triage' | 'false_positive' | 'not_affected';
+    justification?:
+      | 'code_not_present'
+      | 'code_not_reachable'
+      | 'requires_configuration'
+      | 'requires_dependency'
+      | 'requires_environment'
+      | 'protected_by_compiler'
+      | 'protected_at_runtime'
+      | 'protected_at_perimeter'
+      | 'protected_by_mitigating_control';
+    detail?: string;
+  };
+  affects: string[];
+  properties?: [string, string][];
+}
+
+function addVulnerabilities(bom: Models.Bom, vulnerabilities: readonly BomVulnerability[]): void {
+  const { Enums, Models } = load();
+  const refs = new Map<string, Models.BomRef>();
+  for (const c of [bom.metadata.component, ...bom.components]) if (c?.bomRef.value !== undefined) refs.set(c.bomRef.value, c.bomRef);
+  const source = (s: { name?: string; url?: string } | undefined) =>
+    s && new Models.Vulnerability.Source({ ...(s.name ? { name: s.name } : {}), ...(s.url ? { url: s.url } : {}) });
+  for (const v of vulnerabilities) {
+    const model = new Models.Vulnerability.Vulnerability({
+      id: v.id,
+      ...(v.bomRef !== undefined ? { bomRef: v.bomRef } : {}),
+      ...(v.source ? { source: source(v.source)! } : {}),
+      ...(v.description !== undefined ? { description: v.description } : {}),
+      ...(v.detail !== undefined ? { detail: v.detail } : {}),
+      ...(v.recommendation !== undefined ? { recommendation: v.recommendation } : {}),
+      ...(v.published ? { published: v.published } : {}),
+      ...(v.updated ? { updated: v.updated } : {}),
+    });
+    for (const r of v.references ?? []) model.references.add(new Models.Vulnerability.Reference(r.id, source(r.source)!));
+    for (const r of v.ratings ?? []) {
+      model.ratings.add(
+        new Models.Vulnerability.Rating({
+          ...(r.source ? { source: source(r.source)! } : {}),
+          ...(r.score !== undefined ? { score: r.score } : {}),
+          ...(r.severity ? { severity: r.severity as Enums.Vulnerability.Severity } : {}),
+          ...(r.method ? { method: r.method as Enums.Vulnerability.RatingMethod } : {}),
+          ...(r.vector ? { vector: r.vector } : {}),
+        }),
+      );
+    }
+    for (const cwe of v.cwes ?? []) model.cwes.add(cwe);
+    for (const a of v.advisories ?? []) model.advisories.add(new Models.Vulnerability.Advisory(a.url, a.title !== undefined ? { title: a.title } : {}));
+    if (v.analysis) {
+      model.analysis = new Models.Vulnerability.Analysis({
+        ...(v.analysis.state ? { state: v.analysis.state as Enums.Vulnerability.AnalysisState } : {}),
+        ...(v.analysis.justification ? { justification: v.analysis.justification as Enums.Vulnerability.AnalysisJustification } : {}),
+        ...(v.analysis.detail !== undefined ? { detail: v.analysis.detail } : {}),
+      });
+    }
+    for (const ref of new Set(v.affects)) {
+      const known = refs.get(ref);
+      if (known) model.affects.add(new Models.Vulnerability.Affect(known));
+    }
+    addProperties(model, v.properties ?? []);
+    bom.vulnerabilities.add(model);
+  }
 }
 
 function imageComponent(image: ImageFacts): Models.Component {
@@ -140,7 +237,7 @@ function packageComponent(pkg: Package): Models.Component {
   return component;
 }
 
-function addProperties(component: Models.Component, props: readonly [string, string | undefined][]): void {
+function addProperties(component: { properties: Models.PropertyRepository }, props: readonly [string, string | undefined][]): void {
   const { Models } = load();
   for (const [name, value] of props) {
     if (value !== undefined && value !== '') component.properties.add(new Models.Property(name, value));

@@ -1,0 +1,2 @@
+export { scanImage, scanAnalysis, gateViolations, type Scan, type ScanOptions } from './scan-image.js';
+export { severityRank, parseSeverity } from './severity-order.js';
