@@ -22,13 +22,13 @@ export function dbCommand(ctx: CliContext): Command {
           'The previous database stays in use until the new one is complete and verified.',
       )
       .option('--source <url>', 'OSV export mirror: http(s) URL, file:// URL or directory', DEFAULT_SOURCE)
-      .option('--ecosystems <list>', 'comma-separated OSV ecosystems', DEFAULT_ECOSYSTEMS.join(','))
+      .option('--ecosystems <list>', `comma-separated OSV ecosystems (default: those a local source holds, else ${DEFAULT_ECOSYSTEMS.join(',')})`)
       .addOption(dbOption())
-      .action(async (flags: { source: string; ecosystems: string; db: string }) => {
-        const ecosystems = flags.ecosystems.split(',').map((e) => e.trim()).filter(Boolean);
-        if (!ecosystems.length) throw new BulkheadError('USAGE', '--ecosystems: empty list');
+      .action(async (flags: { source: string; ecosystems?: string; db: string }) => {
+        const ecosystems = flags.ecosystems?.split(',').map((e) => e.trim()).filter(Boolean);
+        if (ecosystems && !ecosystems.length) throw new BulkheadError('USAGE', '--ecosystems: empty list');
         const reporter = ctx.reporter();
-        const result = await updateVulnDb({ dbPath: flags.db, source: flags.source, ecosystems, reporter });
+        const result = await updateVulnDb({ dbPath: flags.db, source: flags.source, ...(ecosystems ? { ecosystems } : {}), reporter });
         reporter.stop();
         const lines = result.ecosystems.map((e) => {
           const c = e.counts;

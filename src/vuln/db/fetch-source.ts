@@ -2,7 +2,9 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { readFile, stat, unlink } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { BulkheadError } from '../../errors.js';
 import type { ProgressTask } from '../../progress.js';
 import { DownloadDigests, parseGoogHash } from './digests.js';
@@ -42,8 +44,24 @@ export interface FetchOptions {
 export function sourceBase(source: string): URL {
   const withSlash = source.endsWith('/') ? source : source + '/';
   if (/^(https?|file):\/\//i.test(withSlash)) return new URL(withSlash);
-  if (withSlash.startsWith('/')) return new URL('file://' + encodeURI(withSlash));
+  if (withSlash.startsWith('/')) return pathToFileURL(withSlash);
+  // a relative folder that exists (`--source demo/osv`) is a local source too
+  if (existsSync(source) && statSync(source).isDirectory()) return pathToFileURL(resolve(source) + '/');
   throw new BulkheadError('USAGE', `--source ${source}: not an http(s):// or file:// URL or an absolute directory`, { input: source });
+}
+
+/**
+ * The ecosystems a local source holds: its folders with an `all.zip` or loose `*.json` records.
+ * Undefined for remote sources (their listing is not asked for; the default list applies).
+ */
+export function localEcosystems(base: URL): string[] | undefined {
+  if (base.protocol !== 'file:') return undefined;
+  const dir = fileURLToPath(base);
+  if (!existsSync(dir)) return undefined;
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && readdirSync(join(dir, d.name)).some((f) => f === 'all.zip' || f.toLowerCase().endsWith('.json')))
+    .map((d) => d.name)
+    .sort();
 }
 
 export function fileUrl(base: URL, relative: string): string {

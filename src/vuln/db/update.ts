@@ -1,16 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, unlink } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type DatabaseType from 'better-sqlite3';
 import { asBulkheadError, BulkheadError } from '../../errors.js';
 import { silentReporter, type Reporter } from '../../progress.js';
 import { applyExport, type ApplyCounts } from './apply-records.js';
 import { atomicWorkCopy, finishWorkCopy } from './work-copy.js';
-import { fetchSourceFile, fileUrl, sourceBase, type Fetched, type Validators } from './fetch-source.js';
+import { fetchSourceFile, fileUrl, localEcosystems, sourceBase, type Fetched, type Validators } from './fetch-source.js';
 import { loadEpss, loadKev } from './kev-epss.js';
 import { acquireDbLock, workFilePath } from './lock.js';
 import { zipJsonMembers } from './zip-records.js';
+import { directoryJsonMembers, recordDirectory } from './directory-records.js';
 import { openSqlite, schemaVersionOf } from './open.js';
 import { DEFAULT_ECOSYSTEMS, DEFAULT_SOURCE, defaultDbPath, EPSS_FILE, KEV_FILE } from './paths.js';
 import { EPSS_SOURCE, KEV_SOURCE, SCHEMA_VERSION } from './schema.js';
@@ -54,7 +55,8 @@ export async function updateVulnDb(options: UpdateOptions = {}): Promise<UpdateR
   const dbPath = options.dbPath ?? defaultDbPath();
   const reporter = options.reporter ?? silentReporter;
   const base = sourceBase(options.source ?? DEFAULT_SOURCE);
-  const ecosystems = [...new Set(options.ecosystems ?? DEFAULT_ECOSYSTEMS)];
+  // a local source without an explicit list: the ecosystems it holds
+  const ecosystems = [...new Set(options.ecosystems ?? localEcosystems(base) ?? DEFAULT_ECOSYSTEMS)];
   const idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
   const warnings: string[] = [];
   const warn = (m: string) => {
@@ -108,7 +110,28 @@ export async function updateVulnDb(options: UpdateOptions = {}): Promise<UpdateR
     };
 
     const outcomes: EcosystemOutcome[] = [];
+    /** A folder of loose records on a local source, applied like an export. */
+    const applyFolder = async (ecosystem: string, folder: NonNullable<ReturnType<typeof recordDirectory>>): Promise<EcosystemOutcome> => {
+      const url = fileUrl(base, ecosystem);
+      const outcome: EcosystemOutcome = { ecosystem, url, state: 'unchanged' };
+      const prev = previous?.get(ecosystem);
+      if (prev?.url === url && prev.sha256 === folder.fingerprint) return outcome;
+      const db = startWork();
+      const counts = await applyExport(db, ecosystem, `${ecosystem}/`, directoryJsonMembers(folder.dir, folder.files, warn), warn);
+      if (counts.invalid) warn(`${url}: ${counts.invalid} invalid record(s) skipped`);
+      db.prepare('INSERT OR REPLACE INTO sources (name, url, records, withdrawn, invalid, fetched_at, etag, last_modified, sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+        ecosystem, url, counts.records, counts.withdrawn, counts.invalid, fetchedAt, null, null, folder.fingerprint,
+      );
+      outcome.state = 'updated';
+      outcome.counts = counts;
+      return outcome;
+    };
     for (const ecosystem of ecosystems) {
+      const folder = recordDirectory(fileUrl(base, ecosystem));
+      if (folder && !existsSync(join(folder.dir, 'all.zip'))) {
+        outcomes.push(await applyFolder(ecosystem, folder));
+        continue;
+      }
       const fetched = await fetchFeed(ecosystem, `${ecosystem}/all.zip`, true);
       if (fetched.kind === 'not-found') warn(`${fetched.url}: not found on this source; ${ecosystem} not updated`);
       let counts: ApplyCounts | undefined;
