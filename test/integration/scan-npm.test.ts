@@ -186,3 +186,62 @@ test('errors: unknown severity is a usage error (2); a missing database is bad i
   assert.equal(missing.code, 3);
   assert.match(missing.stderr, /bulkhead db update/);
 });
+
+test('an OpenVEX statement (not_affected) suppresses the finding for that package; the gate ignores it', async () => {
+  const all = (await scanJson()).result.findings;
+  const target = all.find((f) => f.severity === 'critical') ?? all[0]!;
+  const vex = join(work, 'app.openvex.json');
+  writeFileSync(
+    vex,
+    JSON.stringify({
+      '@context': 'https://openvex.dev/ns/v0.2.0',
+      '@id': 'https://example.com/vex/bulkhead-test',
+      author: 'Bulkhead tests',
+      timestamp: '2026-01-01T00:00:00Z',
+      version: 1,
+      statements: [
+        {
+          vulnerability: { name: target.id },
+          products: [{ '@id': target.target.package!.purl }],
+          status: 'not_affected',
+          justification: 'vulnerable_code_not_in_execute_path',
+        },
+      ],
+    }),
+  );
+  const { result } = await scanJson('--vex', vex);
+  const same = result.findings.filter((f) => f.id === target.id && f.target.package!.purl === target.target.package!.purl);
+  assert.equal(same.length, 1);
+  assert.equal(same[0]!.suppression?.kind, 'vex');
+  assert.equal(same[0]!.suppression?.status, 'not_affected');
+  assert.equal(result.findings.filter((f) => f.suppression).length, 1);
+  assert.equal(result.summary[target.severity], all.filter((f) => f.severity === target.severity).length - 1);
+});
+
+test('scan sbom:FILE matches a CycloneDX or SPDX document of the image like the image itself', async () => {
+  const direct = (await scanJson()).result.findings.map((f) => `${f.target.package!.name}@${f.target.package!.version} ${f.id}`).sort();
+  for (const format of ['cyclonedx-json', 'spdx-json']) {
+    const file = join(work, `image.${format}`);
+    const sbom = await runCli(['sbom', `docker-archive:${fixture.archivePath}`, '--format', format, '-o', file, '--no-progress']);
+    assert.equal(sbom.code, 0, sbom.stderr);
+    const r = await runCli(['scan', `sbom:${file}`, '--db', dbPath, '--format', 'json', '--no-progress']);
+    assert.equal(r.code, 0, r.stderr);
+    const fromSbom = (JSON.parse(r.stdout) as ScanResult).findings.map((f) => `${f.target.package!.name}@${f.target.package!.version} ${f.id}`).sort();
+    assert.deepEqual(fromSbom, direct, format);
+  }
+});
+
+test('a database older than --max-db-age days makes the scan warn', async () => {
+  const { default: Database } = await import('better-sqlite3');
+  const old = join(work, 'old.db');
+  const { copyFileSync } = await import('node:fs');
+  copyFileSync(dbPath, old);
+  const db = new Database(old);
+  db.prepare("UPDATE meta SET value = ? WHERE key = 'updated_at'").run(new Date(Date.now() - 30 * 86_400_000).toISOString());
+  db.close();
+  const r = await runCli(['scan', `docker-archive:${fixture.archivePath}`, '--db', old, '--format', 'json', '--no-progress']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /vulnerability database is 30 days old \(over 7\)/);
+  const quiet = await runCli(['scan', `docker-archive:${fixture.archivePath}`, '--db', old, '--format', 'json', '--no-progress', '--max-db-age', '60']);
+  assert.doesNotMatch(quiet.stderr, /days old/);
+});
