@@ -1,8 +1,10 @@
 import type { OpenOptions } from '../image/options.js';
 import type { FileIndex } from '../image/file-index.js';
+import type { AnalyzerResult } from '../image/analyzer.js';
 import type { TransportName } from '../image/reference.js';
 import type { ImageConfig, LayerRef, Platform } from '../image/types.js';
 import type { OsRelease, Package } from './types.js';
+import type { AnalyzerSpec } from './extra-analyzers.js';
 
 /** The result of analysing one image: what it is, what it holds, and what could not be read. */
 export interface ImageAnalysis {
@@ -15,6 +17,11 @@ export interface ImageAnalysis {
   warnings: string[];
   /** The final file system; not serialised. */
   files?: FileIndex;
+  /**
+   * What the file scanners (secrets, malware) reported, from every layer, including files a later
+   * layer deleted or replaced (`hidden`: they still ship in the image); not serialised.
+   */
+  scannerResults?: (AnalyzerResult & { hidden: boolean })[];
 }
 
 export interface ImageFacts {
@@ -50,4 +57,6 @@ export interface AnalyzeOptions extends OpenOptions {
   concurrency?: number;
   /** Analyse layers on worker threads (default true where the transport allows). */
   workers?: boolean;
+  /** File scanners (secrets, malware) run in the same pass over the layers. */
+  extraAnalyzers?: AnalyzerSpec[];
 }

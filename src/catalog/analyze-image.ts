@@ -14,7 +14,7 @@ import type { AnalyzeOptions, ImageAnalysis, ImageFacts } from './analysis.js';
 import type { CatalogContext, CatalogedPackage } from './cataloger.js';
 import { selectCatalogers } from './catalogers.js';
 import { detectOs, osReleaseAnalyzer } from './os/index.js';
-import { analyzersFor } from './analyzer-set.js';
+import { analyzersFor, planOf, type AnalyzerPlan } from './analyzer-set.js';
 import { markOwnedPackages } from './ownership.js';
 import { assignIds } from './package-ids.js';
 import { layerPool, WorkerFailure } from './layer-pool.js';
@@ -23,13 +23,13 @@ async function analyzeInWorker(
   source: ImageSource,
   layer: LayerRef,
   slots: number,
-  catalogers: string[] | undefined,
+  plan: AnalyzerPlan,
   reporter: Reporter,
   signal: AbortSignal,
 ): Promise<LayerAnalysis> {
   const task = reporter.task(`analyse layer ${layer.index + 1}/${source.layers.length}`, layer.size);
   const raw = await source.rawLayer!(layer, signal);
-  const analysis = await layerPool.analyze(raw, layer, slots, catalogers, reporter, signal);
+  const analysis = await layerPool.analyze(raw, layer, slots, plan, reporter, signal);
   task.done();
   return analysis;
 }
@@ -57,7 +57,7 @@ export async function analyzeImage(reference: string, options: AnalyzeOptions = 
 export async function analyzeSource(source: ImageSource, options: AnalyzeOptions = {}): Promise<ImageAnalysis> {
   const reporter = options.reporter ?? silentReporter;
   const catalogers = selectCatalogers(options.catalogers);
-  const analyzers = analyzersFor(options.catalogers);
+  const analyzers = analyzersFor(planOf(options));
   const cache = source.cacheable && options.cacheDir !== false ? new LayerCache(options.cacheDir ?? defaultCacheDir(), analyzers) : undefined;
   const layers = await analyzeLayers(source, analyzers, cache, reporter, options);
 
@@ -106,6 +106,11 @@ export async function analyzeSource(source: ImageSource, options: AnalyzeOptions
   const analysis: ImageAnalysis = { schemaVersion: 1, image: imageFacts(source, layers), packages, warnings, files };
   if (os) analysis.os = os;
   Object.defineProperty(analysis, 'files', { enumerable: false });
+  const scannerNames = new Set(analyzers.slice(analyzers.length - (options.extraAnalyzers?.length ?? 0)).map((a) => a.name));
+  if (scannerNames.size > 0) {
+    const scannerResults = layers.flatMap((l) => l.results.filter((r) => scannerNames.has(r.analyzer)).map((r) => ({ ...r, hidden: !files.isVisible(r) })));
+    Object.defineProperty(analysis, 'scannerResults', { value: scannerResults, enumerable: false, writable: true });
+  }
   return analysis;
 }
 
@@ -120,7 +125,7 @@ async function analyzeLayers(
   // for local files). One layer more than workers is in flight, so none waits for its next layer.
   const enabled = options.workers !== false && source.rawLayer !== undefined;
   const slots = layerPool.slotsFor(source.localLayers === true);
-  const workers = { enabled, slots, catalogers: options.catalogers };
+  const workers = { enabled, slots, plan: planOf(options) };
   const concurrency = Math.max(1, options.concurrency ?? (enabled ? slots + 1 : Math.min(4, availableParallelism() + 1)));
   const results: LayerAnalysis[] = new Array(source.layers.length);
   const overall = reporter.task('layers', source.layers.length);
@@ -151,7 +156,7 @@ async function analyzeOne(
   cache: LayerCache | undefined,
   reporter: Reporter,
   signal: AbortSignal,
-  workers: { enabled: boolean; slots: number; catalogers: string[] | undefined },
+  workers: { enabled: boolean; slots: number; plan: AnalyzerPlan },
 ): Promise<LayerAnalysis> {
   const cached = await cache?.get(layer.digest, layer.index);
   if (cached) {
@@ -161,7 +166,7 @@ async function analyzeOne(
   let analysis: LayerAnalysis | undefined;
   if (source.rawLayer && workers.enabled && layerPool.available) {
     try {
-      analysis = await analyzeInWorker(source, layer, workers.slots, workers.catalogers, reporter, signal);
+      analysis = await analyzeInWorker(source, layer, workers.slots, workers.plan, reporter, signal);
     } catch (e) {
       if (!(e instanceof WorkerFailure)) throw e;
       reporter.warn(`${e.message}; analysing layer ${layer.index} on the main thread`);

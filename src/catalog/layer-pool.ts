@@ -1,3 +1,4 @@
+import type { AnalyzerPlan } from './analyzer-set.js';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { BulkheadError } from '../errors.js';
@@ -104,7 +105,7 @@ class LayerPool {
   }
 
   /** Streams a layer's stored bytes to a worker and resolves with its analysis. */
-  async analyze(raw: RawLayer, layer: LayerRef, slots: number, catalogers: string[] | undefined, reporter: Reporter, signal?: AbortSignal): Promise<LayerAnalysis> {
+  async analyze(raw: RawLayer, layer: LayerRef, slots: number, plan: AnalyzerPlan, reporter: Reporter, signal?: AbortSignal): Promise<LayerAnalysis> {
     if (this.broken) throw new BulkheadError('INTERNAL', `layer workers are unavailable: ${this.broken.message}`);
     const pooled = this.pick(slots);
     const { worker } = pooled;
@@ -112,7 +113,7 @@ class LayerPool {
     pooled.busy++;
     worker.ref();
     try {
-      return await this.run(worker, id, raw, layer, catalogers, reporter, signal);
+      return await this.run(worker, id, raw, layer, plan, reporter, signal);
     } finally {
       pooled.busy--;
       if (pooled.busy === 0) worker.unref();
@@ -124,7 +125,7 @@ class LayerPool {
     id: number,
     raw: RawLayer,
     layer: LayerRef,
-    catalogers: string[] | undefined,
+    plan: AnalyzerPlan,
     reporter: Reporter,
     signal?: AbortSignal,
   ): Promise<LayerAnalysis> {
@@ -150,7 +151,7 @@ class LayerPool {
       type: 'start',
       id,
       layer,
-      catalogers,
+      plan,
       ...(raw.blobDigest ? { blobDigest: raw.blobDigest } : {}),
       ...(raw.blobSize !== undefined ? { blobSize: raw.blobSize } : {}),
       ...(raw.diffId ? { diffId: raw.diffId } : {}),

@@ -1,6 +1,7 @@
 import type { ErrorCode } from '../errors.js';
 import type { LayerRef } from '../image/types.js';
 import type { LayerAnalysis } from '../image/walk.js';
+import type { AnalyzerPlan } from './analyzer-set.js';
 
 /** Messages between the main thread and a layer worker (see layer-worker.ts). */
 export type ToWorker =
@@ -8,7 +9,7 @@ export type ToWorker =
       type: 'start';
       id: number;
       layer: LayerRef;
-      catalogers: string[] | undefined;
+      plan: AnalyzerPlan;
       blobDigest?: string;
       blobSize?: number;
       diffId?: string;

@@ -13,7 +13,7 @@ import { decompress, tarEntries } from '../image/layer-tar.js';
 import type { LayerRef } from '../image/types.js';
 import { analyzeEntries } from '../image/walk.js';
 import type { Reporter } from '../progress.js';
-import { analyzersFor } from './analyzer-set.js';
+import { analyzersFor, type AnalyzerPlan } from './analyzer-set.js';
 import type { FromWorker, ToWorker } from './layer-protocol.js';
 
 interface Job {
@@ -51,7 +51,7 @@ port.on('message', (m: ToWorker) => {
     jobs.set(m.id, job);
     const source = m.file ? createReadStream(m.file.path, { start: m.file.start, end: m.file.end, highWaterMark: 1 << 20 }) : job.stream;
     if (m.file) job.stream = source;
-    void run(m.id, m.layer, m.catalogers, m.blobDigest, m.blobSize, m.diffId, m.what, source);
+    void run(m.id, m.layer, m.plan, m.blobDigest, m.blobSize, m.diffId, m.what, source);
   } else {
     const job = jobs.get(m.id);
     if (!job) return;
@@ -74,7 +74,7 @@ port.on('message', (m: ToWorker) => {
 async function run(
   id: number,
   layer: LayerRef,
-  catalogers: string[] | undefined,
+  plan: AnalyzerPlan,
   blobDigest: string | undefined,
   blobSize: number | undefined,
   diffId: string | undefined,
@@ -99,7 +99,7 @@ async function run(
       plain.on('error', (e) => verifier.destroy(e));
       stream = plain.pipe(verifier);
     }
-    const analysis = await analyzeEntries(tarEntries(stream, what), layer, analyzersFor(catalogers), reporter);
+    const analysis = await analyzeEntries(tarEntries(stream, what), layer, analyzersFor(plan), reporter);
     send({ type: 'done', id, analysis });
   } catch (e) {
     const err = e instanceof BulkheadError ? e : new BulkheadError('INTERNAL', `${what}: ${e instanceof Error ? e.message : String(e)}`);

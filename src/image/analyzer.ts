@@ -8,6 +8,8 @@ export interface FileAnalyzer<T = unknown> {
   readonly name: string;
   /** Bumped when the output changes; part of the layer cache key. */
   readonly version: number;
+  /** Options that change the output (custom rules, signature sets), digested; part of the cache key. */
+  readonly cacheKey?: string;
   /** Largest file this analyser reads; larger ones are skipped with a warning. */
   readonly maxBytes: number;
   /** Decides from the path and header alone. Must be cheap: it is called for every file. */

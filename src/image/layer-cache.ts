@@ -20,7 +20,7 @@ export class LayerCache {
 
   constructor(root: string, analyzers: readonly FileAnalyzer[]) {
     const key = createHash('sha256')
-      .update(analyzers.map((a) => `${a.name}@${a.version}`).sort().join(','))
+      .update(analyzers.map((a) => `${a.name}@${a.version}${a.cacheKey ? `#${a.cacheKey}` : ''}`).sort().join(','))
       .digest('hex')
       .slice(0, 16);
     this.dir = join(root, 'layers', key);
