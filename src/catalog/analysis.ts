@@ -4,6 +4,7 @@ import type { AnalyzerResult } from '../image/analyzer.js';
 import type { TransportName } from '../image/reference.js';
 import type { ImageConfig, LayerRef, Platform } from '../image/types.js';
 import type { OsRelease, Package } from './types.js';
+import type { PasswdEntry } from './os/passwd.js';
 import type { AnalyzerSpec } from './extra-analyzers.js';
 
 /** The result of analysing one image: what it is, what it holds, and what could not be read. */
@@ -22,6 +23,8 @@ export interface ImageAnalysis {
    * layer deleted or replaced (`hidden`: they still ship in the image); not serialised.
    */
   scannerResults?: (AnalyzerResult & { hidden: boolean })[];
+  /** Accounts of the final `etc/passwd` (to map a USER name to its UID); not serialised. */
+  users?: PasswdEntry[];
 }
 
 export interface ImageFacts {

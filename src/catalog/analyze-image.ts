@@ -13,7 +13,7 @@ import { decodeSbom } from '../sbom/index.js';
 import type { AnalyzeOptions, ImageAnalysis, ImageFacts } from './analysis.js';
 import type { CatalogContext, CatalogedPackage } from './cataloger.js';
 import { selectCatalogers } from './catalogers.js';
-import { detectOs, osReleaseAnalyzer } from './os/index.js';
+import { detectOs, osReleaseAnalyzer, passwdAnalyzer, type PasswdData } from './os/index.js';
 import { analyzersFor, planOf, type AnalyzerPlan } from './analyzer-set.js';
 import { markOwnedPackages } from './ownership.js';
 import { assignIds } from './package-ids.js';
@@ -106,6 +106,8 @@ export async function analyzeSource(source: ImageSource, options: AnalyzeOptions
   const analysis: ImageAnalysis = { schemaVersion: 1, image: imageFacts(source, layers), packages, warnings, files };
   if (os) analysis.os = os;
   Object.defineProperty(analysis, 'files', { enumerable: false });
+  const passwd = visible.get(passwdAnalyzer.name)?.[0]?.data as PasswdData | undefined;
+  if (passwd) Object.defineProperty(analysis, 'users', { value: passwd.entries, enumerable: false, writable: true });
   const scannerNames = new Set(analyzers.slice(analyzers.length - (options.extraAnalyzers?.length ?? 0)).map((a) => a.name));
   if (scannerNames.size > 0) {
     const scannerResults = layers.flatMap((l) => l.results.filter((r) => scannerNames.has(r.analyzer)).map((r) => ({ ...r, hidden: !files.isVisible(r) })));

@@ -2,7 +2,7 @@ import type { FileAnalyzer } from '../image/analyzer.js';
 import type { AnalyzeOptions } from './analysis.js';
 import { selectCatalogers } from './catalogers.js';
 import { buildExtraAnalyzer, type AnalyzerSpec } from './extra-analyzers.js';
-import { osReleaseAnalyzer } from './os/index.js';
+import { osReleaseAnalyzer, passwdAnalyzer } from './os/index.js';
 
 /**
  * What to read from each layer: the analysers of the selected catalogers, plus the file scanners
@@ -28,7 +28,7 @@ export function analyzersFor(plan: AnalyzerPlan = {}): FileAnalyzer[] {
   const key = JSON.stringify(plan);
   let list = built.get(key);
   if (!list) {
-    list = [osReleaseAnalyzer, ...selectCatalogers(plan.catalogers).flatMap((c) => c.analyzers), ...(plan.extra ?? []).map(buildExtraAnalyzer)];
+    list = [osReleaseAnalyzer, passwdAnalyzer, ...selectCatalogers(plan.catalogers).flatMap((c) => c.analyzers), ...(plan.extra ?? []).map(buildExtraAnalyzer)];
     if (built.size > 8) built.clear();
     built.set(key, list);
   }
