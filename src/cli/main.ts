@@ -7,6 +7,7 @@ import { cliReporter, type LogFormat } from './reporter.js';
 import { sbomCommand } from './sbom.js';
 import { scanCommand } from './scan.js';
 import { dbCommand } from './db.js';
+import { configCommand } from './config.js';
 import type { CliContext } from './context.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -37,7 +38,7 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = c;
     },
   };
-  for (const make of [sbomCommand, scanCommand, dbCommand]) program.addCommand(make(ctx).exitOverride());
+  for (const make of [sbomCommand, scanCommand, configCommand, dbCommand]) program.addCommand(make(ctx).exitOverride());
 
   try {
     await program.parseAsync(argv, { from: 'user' });

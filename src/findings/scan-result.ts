@@ -22,9 +22,13 @@ export interface ScanResult {
   /** Counts of active (unsuppressed) findings by severity. */
   summary: Record<Severity, number>;
   /** Options that shaped the result (filters do not change `findings` counts silently). */
-  options: { severities?: Severity[]; ignoreUnfixed?: boolean; failOn?: Severity };
+  options: { severities?: Severity[]; ignoreUnfixed?: boolean; failOn?: Severity; scanners?: ScannerName[] };
   warnings: string[];
 }
+
+/** What `bulkhead scan --scanners` can run. */
+export const SCANNERS = ['vuln', 'secret', 'malware', 'config'] as const;
+export type ScannerName = (typeof SCANNERS)[number];
 
 export interface ScanDbInfo {
   path: string;

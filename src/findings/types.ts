@@ -18,8 +18,11 @@ export interface FindingTarget {
   layerIndex?: number;
   layerDigest?: string;
   layerCreatedBy?: string;
-  /** File inside the image (image-root relative, no leading slash). */
+  /** File inside the image (image-root relative, no leading slash), or a scanned file's path. */
   path?: string;
+  /** 1-based line and column in `path`, when the finding points into a text file. */
+  line?: number;
+  column?: number;
   /** The affected package. */
   package?: FindingPackage;
   /** Runtime findings: the container. */

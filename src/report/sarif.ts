@@ -119,7 +119,7 @@ function sarifResult(f: Finding, index: number, result: ScanResult): Record<stri
     },
     locations: [
       {
-        physicalLocation: { artifactLocation: { uri }, region: { startLine: 1 } },
+        physicalLocation: { artifactLocation: { uri }, region: { startLine: f.target.line ?? 1, ...(f.target.column ? { startColumn: f.target.column } : {}) } },
         ...(pkg ? { logicalLocations: [{ name: pkg.name, fullyQualifiedName: pkg.purl ?? `${pkg.type}:${pkg.name}@${pkg.version}`, kind: 'package' }] } : {}),
       },
     ],
