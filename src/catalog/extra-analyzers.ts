@@ -1,5 +1,7 @@
 import { BulkheadError } from '../errors.js';
 import type { FileAnalyzer } from '../image/analyzer.js';
+import { malwareAnalyzer, type MalwareScanOptions } from '../malware/index.js';
+import { secretsAnalyzer, type SecretScanOptions } from '../secrets/index.js';
 
 /**
  * A file scanner to run during the layer walk, beside the catalogers: its kind and its options as
@@ -12,7 +14,15 @@ export interface AnalyzerSpec {
   cacheKey: string;
 }
 
-const factories: Partial<Record<AnalyzerSpec['kind'], (options: unknown, cacheKey: string) => FileAnalyzer>> = {};
+/** The scanners' analysers take their options as plain JSON, so workers build the same ones. */
+const factories: Record<AnalyzerSpec['kind'], (options: unknown, cacheKey: string) => FileAnalyzer> = {
+  secrets: (options, cacheKey) => withCacheKey(secretsAnalyzer(options as SecretScanOptions), cacheKey),
+  malware: (options, cacheKey) => withCacheKey(malwareAnalyzer(options as MalwareScanOptions), cacheKey),
+};
+
+function withCacheKey(analyzer: FileAnalyzer, cacheKey: string): FileAnalyzer {
+  return Object.assign(Object.create(analyzer) as FileAnalyzer, { cacheKey });
+}
 
 export function buildExtraAnalyzer(spec: AnalyzerSpec): FileAnalyzer {
   const make = factories[spec.kind];

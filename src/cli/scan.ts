@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { BulkheadError } from '../errors.js';
 import { SEVERITIES, type Severity } from '../findings/types.js';
 import type { IgnoreFile, VexStatement } from '../findings/index.js';
+import { SCANNERS, type ScannerName } from '../findings/scan-result.js';
 import { REPORT_FORMATS, type ReportFormat } from '../report/formats.js';
 import { parseSeverity } from '../scan/severity-order.js';
 import { addImageOptions, analyzeOptionsFrom, type ImageFlags } from './image-options.js';
@@ -21,13 +22,18 @@ interface ScanFlags extends ImageFlags {
   db?: string;
   maxDbAge: string;
   matchOwned?: boolean;
+  scanners?: string;
+  secretConfig?: string;
+  malwareSignatures: string[];
+  clamd?: string;
+  maxImageAge: string;
 }
 
 const DEFAULT_IGNOREFILE = '.bulkheadignore.yaml';
 
 export function scanCommand(ctx: CliContext): Command {
   const cmd = new Command('scan')
-    .summary('find known vulnerabilities in an image or SBOM')
+    .summary('find vulnerabilities, secrets, malware and misconfiguration in an image or SBOM')
     .description(
       'Lists the packages of an image (as "bulkhead sbom" does) and matches them against the local\n' +
         'vulnerability database (OSV data; fill it with "bulkhead db update"). Never needs the network\n' +
@@ -43,7 +49,12 @@ export function scanCommand(ctx: CliContext): Command {
     .option('--vex <file>', 'OpenVEX or CycloneDX VEX document (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--db <file>', 'vulnerability database (default ~/.cache/bulkhead/vuln.db)')
     .option('--max-db-age <days>', 'warn when the database is older than DAYS (0: never)', '7')
-    .option('--match-owned', 'also match language packages installed by the OS package manager against their ecosystem');
+    .option('--match-owned', 'also match language packages installed by the OS package manager against their ecosystem')
+    .option('--scanners <list>', `scanners to run (comma-separated: ${SCANNERS.join(',')}; default vuln,secret,config, plus malware when signatures or --clamd are given)`)
+    .option('--secret-config <file>', 'custom secret rules and allowlists (YAML)')
+    .option('--malware-signatures <file>', 'SHA-256 list or ClamAV .hdb/.hsb/.ndb signature file (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--clamd <address>', 'stream candidate files to a ClamAV daemon: tcp://HOST:PORT or unix:PATH')
+    .option('--max-image-age <days>', 'image configuration check: report images older than DAYS (0: never)', '365');
   addImageOptions(cmd);
   cmd.addHelpText(
     'after',
@@ -61,6 +72,12 @@ Examples:
     const severities = flags.severity ? parseList(flags.severity, '--severity') : undefined;
     const failOn = flags.failOn ? parseList(flags.failOn, '--fail-on')[0] : undefined;
     if (failOn === 'unknown') throw new BulkheadError('USAGE', '--fail-on unknown: choose critical, high, medium, low or negligible');
+    const scanners = flags.scanners ? parseScanners(flags.scanners) : undefined;
+    const maxImageAgeDays = Number(flags.maxImageAge);
+    if (!Number.isInteger(maxImageAgeDays) || maxImageAgeDays < 0) throw new BulkheadError('USAGE', `--max-image-age "${flags.maxImageAge}": expected a whole number of days`);
+    for (const file of [flags.secretConfig, ...flags.malwareSignatures]) {
+      if (file && !existsSync(file)) throw new BulkheadError('INPUT_NOT_FOUND', `${file}: no such file`, { input: file });
+    }
     const maxDbAgeDays = Number(flags.maxDbAge);
     if (!Number.isInteger(maxDbAgeDays) || maxDbAgeDays < 0) throw new BulkheadError('USAGE', `--max-db-age "${flags.maxDbAge}": expected a whole number of days`);
     // loaded on use: `bulkhead --help` should not pay for the database and report code
@@ -83,6 +100,11 @@ Examples:
       ...(failOn ? { failOn } : {}),
       ...(flags.matchOwned ? { matchOwnedLanguagePackages: true } : {}),
       maxDbAgeDays,
+      maxImageAgeDays,
+      ...(scanners ? { scanners } : {}),
+      ...(flags.secretConfig ? { secretConfig: flags.secretConfig } : {}),
+      ...(flags.malwareSignatures.length ? { malwareSignatures: flags.malwareSignatures } : {}),
+      ...(flags.clamd ? { clamd: flags.clamd } : {}),
       toolVersion: ctx.version,
       now,
       suppress: (findings) => {
@@ -105,6 +127,16 @@ Examples:
     }
   });
   return cmd;
+}
+
+function parseScanners(value: string): ScannerName[] {
+  const out: ScannerName[] = [];
+  for (const part of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+    if (!(SCANNERS as readonly string[]).includes(part)) throw new BulkheadError('USAGE', `--scanners "${part}": expected one of ${SCANNERS.join(', ')}`, { input: value });
+    out.push(part as ScannerName);
+  }
+  if (out.length === 0) throw new BulkheadError('USAGE', '--scanners: no scanner given');
+  return out;
 }
 
 function parseList(value: string, flag: string): Severity[] {

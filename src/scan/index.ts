@@ -1,2 +1,3 @@
-export { scanImage, scanAnalysis, gateViolations, type Scan, type ScanOptions } from './scan-image.js';
+export { scanImage, scanAnalysis, scannersOf, gateViolations, type Scan, type ScanOptions } from './scan-image.js';
+export type { ScannerSettings } from './scanners.js';
 export { severityRank, parseSeverity } from './severity-order.js';

@@ -1,11 +1,15 @@
 import { analyzeImage, type AnalyzeOptions, type ImageAnalysis } from '../catalog/index.js';
+import { BulkheadError } from '../errors.js';
 import { SEVERITIES, type Finding, type Severity } from '../findings/types.js';
-import type { ScanResult } from '../findings/scan-result.js';
+import type { ScanResult, ScannerName } from '../findings/scan-result.js';
+import { scannerAnalyzers, scannerFindings, type ScannerSettings } from './scanners.js';
 import { defaultDbPath, matchPackages, openVulnDb, type VulnDb } from '../vuln/index.js';
 import { dbInfo } from './db-info.js';
 import { severityRank } from './severity-order.js';
 
-export interface ScanOptions extends AnalyzeOptions {
+export interface ScanOptions extends AnalyzeOptions, ScannerSettings {
+  /** Which scanners run (default: vuln, secret, config; malware when signatures or clamd are given). */
+  scanners?: ScannerName[];
   /** The vulnerability database: an open one, or a path (default: the cache's `vuln.db`). */
   db?: VulnDb;
   dbPath?: string;
@@ -32,37 +36,60 @@ export interface Scan {
 
 /** Analyses an image (or reads an SBOM with `sbom:PATH`) and matches its packages against the vulnerability database. */
 export async function scanImage(reference: string, options: ScanOptions = {}): Promise<Scan> {
-  const db = options.db ?? openVulnDb(options.dbPath ?? defaultDbPath());
+  const scanners = scannersOf(options);
+  // the database is opened first: a missing one fails before minutes of image reading
+  const db = scanners.includes('vuln') ? (options.db ?? openVulnDb(options.dbPath ?? defaultDbPath())) : undefined;
   try {
-    const analysis = await analyzeImage(reference, options);
-    return { analysis, result: scanAnalysis(analysis, db, options) };
+    const extraAnalyzers = scannerAnalyzers(scanners, options);
+    const analyzeOptions: AnalyzeOptions = { ...options, ...(extraAnalyzers.length ? { extraAnalyzers } : {}) };
+    // a daemon's verdicts depend on its signatures of the day: never reuse them from the layer cache
+    if (options.clamd) analyzeOptions.cacheDir = false;
+    const analysis = await analyzeImage(reference, analyzeOptions);
+    return { analysis, result: scanAnalysis(analysis, db, { ...options, scanners }) };
   } finally {
-    if (!options.db) db.close();
+    if (!options.db) db?.close();
   }
 }
 
+/** The scanners a scan runs: as asked, else vuln, secret and config, plus malware when it has signatures. */
+export function scannersOf(options: Pick<ScanOptions, 'scanners' | 'malwareSignatures' | 'clamd'>): ScannerName[] {
+  if (options.scanners?.length) return [...new Set(options.scanners)];
+  const defaults: ScannerName[] = ['vuln', 'secret', 'config'];
+  if (options.malwareSignatures?.length || options.clamd) defaults.push('malware');
+  return defaults;
+}
+
 /** Matches an analysis already made. Pure apart from the database reads. */
-export function scanAnalysis(analysis: ImageAnalysis, db: VulnDb, options: ScanOptions = {}): ScanResult {
+export function scanAnalysis(analysis: ImageAnalysis, db: VulnDb | undefined, options: ScanOptions = {}): ScanResult {
   const now = options.now ?? new Date();
+  const scanners = scannersOf(options);
   const imageDigest = analysis.image.manifestDigest ?? analysis.image.configDigest;
-  const matched = matchPackages(analysis.packages, analysis.os, db, {
-    image: analysis.image.reference,
-    ...(imageDigest ? { imageDigest } : {}),
-    ...(options.matchOwnedLanguagePackages ? { matchOwnedLanguagePackages: true } : {}),
-  });
   const warnings = [...analysis.warnings];
-  const info = dbInfo(db, now);
-  const maxAge = options.maxDbAgeDays ?? 7;
-  if (maxAge > 0 && info.ageDays !== undefined && info.ageDays > maxAge) {
-    warnings.push(`the vulnerability database is ${info.ageDays} days old (over ${maxAge}); run "bulkhead db update"`);
+  let findings: Finding[] = [];
+  let packagesScanned = 0;
+  let info: ScanResult['db'];
+  if (scanners.includes('vuln')) {
+    if (!db) throw new BulkheadError('INTERNAL', 'scan: the vuln scanner needs a vulnerability database');
+    const matched = matchPackages(analysis.packages, analysis.os, db, {
+      image: analysis.image.reference,
+      ...(imageDigest ? { imageDigest } : {}),
+      ...(options.matchOwnedLanguagePackages ? { matchOwnedLanguagePackages: true } : {}),
+    });
+    findings = matched.findings;
+    packagesScanned = matched.packagesScanned;
+    info = dbInfo(db, now);
+    const maxAge = options.maxDbAgeDays ?? 7;
+    if (maxAge > 0 && info.ageDays !== undefined && info.ageDays > maxAge) {
+      warnings.push(`the vulnerability database is ${info.ageDays} days old (over ${maxAge}); run "bulkhead db update"`);
+    }
   }
-  let findings = matched.findings;
+  findings.push(...scannerFindings(analysis, scanners, options, now));
   if (options.suppress) {
     const suppressed = options.suppress(findings);
     findings = suppressed.findings;
     warnings.push(...suppressed.warnings);
   }
-  if (options.ignoreUnfixed) findings = findings.filter((f) => f.vulnerability?.fixedVersion !== undefined);
+  if (options.ignoreUnfixed) findings = findings.filter((f) => f.kind !== 'vulnerability' || f.vulnerability?.fixedVersion !== undefined);
   if (options.severities?.length) {
     const keep = new Set(options.severities);
     findings = findings.filter((f) => keep.has(f.severity));
@@ -80,14 +107,15 @@ export function scanAnalysis(analysis: ImageAnalysis, db: VulnDb, options: ScanO
     tool: { name: 'bulkhead', version: options.toolVersion ?? '0.0.0' },
     createdAt: now.toISOString(),
     image: analysis.image,
-    packagesScanned: matched.packagesScanned,
-    db: info,
+    packagesScanned,
+    ...(info ? { db: info } : {}),
     findings,
     summary,
     options: {
       ...(options.severities?.length ? { severities: options.severities } : {}),
       ...(options.ignoreUnfixed ? { ignoreUnfixed: true } : {}),
       ...(options.failOn ? { failOn: options.failOn } : {}),
+      scanners,
     },
     warnings,
   };
