@@ -2,7 +2,7 @@ import { analyzeImage, type AnalyzeOptions, type ImageAnalysis } from '../catalo
 import { BulkheadError } from '../errors.js';
 import { SEVERITIES, type Finding, type Severity } from '../findings/types.js';
 import type { ScanResult, ScannerName } from '../findings/scan-result.js';
-import { scannerAnalyzers, scannerFindings, type ScannerSettings } from './scanners.js';
+import { redactScanSubject, scannerAnalyzers, scannerFindings, type ScannerSettings } from './scanners.js';
 import { defaultDbPath, matchPackages, openVulnDb, type VulnDb } from '../vuln/index.js';
 import { dbInfo } from './db-info.js';
 import { severityRank } from './severity-order.js';
@@ -45,7 +45,10 @@ export async function scanImage(reference: string, options: ScanOptions = {}): P
     // a daemon's verdicts depend on its signatures of the day: never reuse them from the layer cache
     if (options.clamd) analyzeOptions.cacheDir = false;
     const analysis = await analyzeImage(reference, analyzeOptions);
-    return { analysis, result: scanAnalysis(analysis, db, { ...options, scanners }) };
+    const result = scanAnalysis(analysis, db, { ...options, scanners });
+    // reports that render the analysis (CycloneDX) see the same redacted image facts
+    analysis.image = result.image;
+    return { analysis, result };
   } finally {
     if (!options.db) db?.close();
   }
@@ -106,7 +109,8 @@ export function scanAnalysis(analysis: ImageAnalysis, db: VulnDb | undefined, op
     schemaVersion: 1,
     tool: { name: 'bulkhead', version: options.toolVersion ?? '0.0.0' },
     createdAt: now.toISOString(),
-    image: analysis.image,
+    // the secret scanner's rules also redact what the report shows of the configuration
+    image: scanners.includes('secret') ? redactScanSubject(analysis.image, findings, options) : analysis.image,
     packagesScanned,
     ...(info ? { db: info } : {}),
     findings,

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import type { AnalyzerSpec, ImageAnalysis } from '../catalog/index.js';
+import type { AnalyzerSpec, ImageAnalysis, ImageFacts } from '../catalog/index.js';
 import { checkImage } from '../config/index.js';
 import type { Finding } from '../findings/types.js';
 import type { ScannerName } from '../findings/scan-result.js';
 import type { AnalyzerResult } from '../image/analyzer.js';
 import { MALWARE_ANALYZER_NAME, malwareFindings, type MalwareHit, type MalwareScanOptions } from '../malware/index.js';
-import { SECRETS_ANALYZER_NAME, scanImageConfig, secretFindings, type LocatedSecretHit, type SecretHit, type SecretScanOptions } from '../secrets/index.js';
+import { SECRETS_ANALYZER_NAME, redactImageConfig, scanImageConfig, secretFindings, secretRedactor, type LocatedSecretHit, type SecretHit, type SecretScanOptions } from '../secrets/index.js';
 
 /** What the file scanners need beyond the scanner list. */
 export interface ScannerSettings {
@@ -85,4 +85,20 @@ export function scannerFindings(analysis: ImageAnalysis, scanners: readonly Scan
 
 function digest(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+/**
+ * The image facts with every secret the rules find in the configuration, history and layer commands
+ * redacted, and the same for the findings' layer commands: what reports may show.
+ */
+export function redactScanSubject(image: ImageFacts, findings: Finding[], settings: ScannerSettings): ImageFacts {
+  const options: SecretScanOptions = settings.secretConfig ? { configText: readFileSync(settings.secretConfig, 'utf8'), configName: settings.secretConfig } : {};
+  const redact = secretRedactor(options);
+  for (const f of findings) if (f.target.layerCreatedBy) f.target.layerCreatedBy = redact(f.target.layerCreatedBy);
+  return {
+    ...image,
+    labels: Object.fromEntries(Object.entries(image.labels).map(([k, v]) => [k, redact(`${k}=${v}`).slice(k.length + 1)])),
+    layers: image.layers.map((l) => (l.createdBy ? { ...l, createdBy: redact(l.createdBy) } : l)),
+    ...(image.config ? { config: redactImageConfig(image.config, redact) } : {}),
+  };
 }

@@ -20,4 +20,5 @@ export const IMAGE_CHECK_IDS: Readonly<Record<string, { title: string; cis?: str
   'BH-IMG-015': { title: 'Build upgrades all packages in place' },
   'BH-IMG-016': { title: 'Downloaded script run without verification', cis: '4.11' },
   'BH-IMG-017': { title: 'Risky service port exposed, or too many ports' },
+  'BH-IMG-018': { title: 'SSH host private keys baked into the image' },
 };

@@ -113,6 +113,31 @@ const sshServer: ImageCheck = (ctx) => {
   ];
 };
 
+const HOST_KEY = /^etc\/ssh\/ssh_host_[a-z0-9]+_key$/;
+
+/**
+ * SSH host private keys generated at build time (openssh-server's postinst makes them) ship in the
+ * image: every container started from it has the same host identity, and anyone with the image has
+ * the private keys. One finding lists them; the secret scanner leaves these paths to this check.
+ */
+const sshHostKeys: ImageCheck = (ctx) => {
+  const index = ctx.analysis.files;
+  if (!index) return [];
+  const keys = [...index.all()].filter((f) => f.type === 'file' && HOST_KEY.test(f.path)).sort((a, b) => a.path.localeCompare(b.path));
+  if (keys.length === 0) return [];
+  return [
+    ctx.finding({
+      id: 'BH-IMG-018',
+      severity: 'high',
+      title: `SSH host private keys baked into the image (${keys.length})`,
+      remediation: 'Delete etc/ssh/ssh_host_*_key in the build and generate host keys when the container starts (ssh-keygen -A), or drop the SSH server.',
+      evidence: { files: keys.map((k) => `/${k.path} (layer ${k.layerIndex})`).join('\n') },
+      path: keys[0]!.path,
+      layerIndex: keys[0]!.layerIndex,
+    }),
+  ];
+};
+
 interface CacheKind {
   name: string;
   dir: string;
@@ -195,4 +220,4 @@ const worldWritable: ImageCheck = (ctx) => {
   ];
 };
 
-export const fileChecks: readonly ImageCheck[] = [setIdFiles, sshServer, packageCaches, worldWritable];
+export const fileChecks: readonly ImageCheck[] = [setIdFiles, sshServer, sshHostKeys, packageCaches, worldWritable];
