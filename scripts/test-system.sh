@@ -14,6 +14,12 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "test setup: missing Debian packages: ${missing[*]} (run as root, or: sudo apt-get install -y ${missing[*]})" >&2
     exit 1
   fi
+# Packages must not start their services (clamav-freshclam would try to download signatures; the
+  # tests start the daemons they need themselves, loopback only): Debian's policy-rc.d convention.
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
   echo "test setup: installing ${missing[*]}" >&2
   if [ -z "${BULKHEAD_APT_UPDATED:-}" ]; then apt-get update -qq; fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

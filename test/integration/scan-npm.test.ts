@@ -88,7 +88,7 @@ function expectedMatches(installed: VulnerableNpmFixture['installed']): Map<stri
 }
 
 async function scanJson(...extra: string[]): Promise<{ code: number; result: ScanResult; stderr: string }> {
-  const r = await runCli(['scan', `docker-archive:${fixture.archivePath}`, '--db', dbPath, '--format', 'json', '--no-progress', ...extra]);
+  const r = await runCli(['scan', `docker-archive:${fixture.archivePath}`, '--scanners', 'vuln', '--db', dbPath, '--format', 'json', '--no-progress', ...extra]);
   assert.ok(r.code === 0 || r.code === 1, `scan failed (${r.code}): ${r.stderr}`);
   return { code: r.code, result: JSON.parse(r.stdout) as ScanResult, stderr: r.stderr };
 }
@@ -224,7 +224,7 @@ test('scan sbom:FILE matches a CycloneDX or SPDX document of the image like the 
     const file = join(work, `image.${format}`);
     const sbom = await runCli(['sbom', `docker-archive:${fixture.archivePath}`, '--format', format, '-o', file, '--no-progress']);
     assert.equal(sbom.code, 0, sbom.stderr);
-    const r = await runCli(['scan', `sbom:${file}`, '--db', dbPath, '--format', 'json', '--no-progress']);
+    const r = await runCli(['scan', `sbom:${file}`, '--scanners', 'vuln', '--db', dbPath, '--format', 'json', '--no-progress']);
     assert.equal(r.code, 0, r.stderr);
     const fromSbom = (JSON.parse(r.stdout) as ScanResult).findings.map((f) => `${f.target.package!.name}@${f.target.package!.version} ${f.id}`).sort();
     assert.deepEqual(fromSbom, direct, format);

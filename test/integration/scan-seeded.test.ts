@@ -87,7 +87,7 @@ test('EICAR is found by a SHA-256 list and by a real ClamAV daemon', async () =>
   clamd = await startClamd({ signatures: { 'test.hdb': `${md5}:${Buffer.byteLength(EICAR)}:Bulkhead.Test.EICAR\n` } });
   const viaClamd = await scan('--scanners', 'malware', '--clamd', clamd.unixAddress);
   const hits = viaClamd.result.findings.filter((f) => f.kind === 'malware');
-  assert.deepEqual(hits.map((f) => f.target.path), [fixture.eicarPath]);
+  assert.deepEqual(hits.map((f) => f.target.path), [fixture.eicarPath], `clamd scan log: ${viaClamd.stderr}\nclamd log: ${clamd.log().slice(-2000)}`);
   assert.equal(hits[0]!.evidence?.engine, 'clamd');
 });
 
