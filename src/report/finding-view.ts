@@ -36,7 +36,9 @@ export function firstAlias(f: Finding): string | undefined {
 
 export const NO_FIX = 'no fix yet';
 
+/** The fixed version of a vulnerability, `no fix yet`, or '' for findings that are not about versions. */
 export function fixedLabel(f: Finding): string {
+  if (f.kind !== 'vulnerability') return '';
   return f.vulnerability?.fixedVersion ?? NO_FIX;
 }
 

@@ -106,7 +106,7 @@ function rule(group: Finding[]): Record<string, unknown> {
 function sarifResult(f: Finding, index: number, result: ScanResult): Record<string, unknown> {
   const pkg = f.target.package;
   const what = pkg ? `${pkg.name} ${pkg.version}${pkg.type ? ` (${pkg.type})` : ''}` : (f.target.path ?? result.image.reference);
-  const fix = f.vulnerability?.fixedVersion ? `fixed in ${f.vulnerability.fixedVersion}` : 'no fix yet';
+  const fix = f.kind !== 'vulnerability' ? (f.remediation ?? 'see the rule help') : f.vulnerability?.fixedVersion ? `fixed in ${f.vulnerability.fixedVersion}` : 'no fix yet';
   const layer = layerLabel(f);
   const uri = f.target.path ? imageRelativeUri(f.target.path) : imageRelativeUri(result.image.reference);
   const out: Record<string, unknown> = {

@@ -92,7 +92,8 @@ function header(result: ScanResult): [string, string][] {
     ['Image', result.image.reference],
     ['Digest', result.image.manifestDigest ?? result.image.configDigest],
     ['OS', result.os ? (result.os.prettyName ?? [result.os.id, result.os.versionId].filter(Boolean).join(' ')) : undefined],
-    ['Packages', `${result.packagesScanned} scanned`],
+    ['Packages', result.db || result.packagesScanned > 0 ? `${result.packagesScanned} scanned` : undefined],
+    ['Scanners', result.options.scanners?.join(', ')],
     ['Database', result.db ? `${result.db.updatedAt ?? 'never updated'}${result.db.ageDays !== undefined ? ` (${result.db.ageDays} days old)` : ''}` : undefined],
   ];
   return out.filter((e): e is [string, string] => e[1] !== undefined);

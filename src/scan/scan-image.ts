@@ -54,7 +54,10 @@ export async function scanImage(reference: string, options: ScanOptions = {}): P
   }
 }
 
-/** The scanners a scan runs: as asked, else vuln, secret and config, plus malware when it has signatures. */
+/**
+ * The scanners a scan runs: as asked, else vuln, secret and config, plus malware when it has
+ * signatures (the built-in EICAR test signature alone does not turn it on).
+ */
 export function scannersOf(options: Pick<ScanOptions, 'scanners' | 'malwareSignatures' | 'clamd'>): ScannerName[] {
   if (options.scanners?.length) return [...new Set(options.scanners)];
   const defaults: ScannerName[] = ['vuln', 'secret', 'config'];

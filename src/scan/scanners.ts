@@ -32,7 +32,7 @@ export function scannerAnalyzers(scanners: readonly ScannerName[], settings: Sca
     specs.push({ kind: 'secrets', options, cacheKey: digest(JSON.stringify(options)) });
   }
   if (scanners.includes('malware')) {
-    const options: MalwareScanOptions = {};
+    const options: MalwareScanOptions = { builtin: true };
     if (settings.malwareSignatures?.length) options.signatureFiles = settings.malwareSignatures;
     if (settings.clamd) options.clamd = { address: settings.clamd };
     // signature files are part of the key: new signatures must not reuse old layer verdicts

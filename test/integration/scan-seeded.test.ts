@@ -33,7 +33,7 @@ before(async () => {
   work = mkdtempSync(join(tmpdir(), 'bulkhead-seeded-'));
   // a SHA-256 list in sha256sum's format, as users keep them
   signatures = join(work, 'known-bad.sha256');
-  writeFileSync(signatures, `${createHash('sha256').update(EICAR).digest('hex')}  Eicar-Test-Signature\n`);
+  writeFileSync(signatures, `${createHash('sha256').update(EICAR).digest('hex')}  Bulkhead.Test.SHA256.EICAR\n`);
   full = await scan('--scanners', 'secret,malware,config', '--malware-signatures', signatures, '--no-cache');
 });
 
@@ -83,12 +83,15 @@ test('EICAR is found by a SHA-256 list and by a real ClamAV daemon', async () =>
   const listed = full.result.findings.filter((f) => f.kind === 'malware');
   assert.deepEqual(listed.map((f) => f.target.path), [fixture.eicarPath]);
   assert.equal(listed[0]!.severity, 'critical');
+  // the user's list matched, beside the built-in EICAR signature
+  assert.match(listed[0]!.evidence?.signatures ?? listed[0]!.evidence?.signature ?? '', /Bulkhead\.Test\.SHA256\.EICAR/);
   const md5 = createHash('md5').update(EICAR).digest('hex');
   clamd = await startClamd({ signatures: { 'test.hdb': `${md5}:${Buffer.byteLength(EICAR)}:Bulkhead.Test.EICAR\n` } });
   const viaClamd = await scan('--scanners', 'malware', '--clamd', clamd.unixAddress);
   const hits = viaClamd.result.findings.filter((f) => f.kind === 'malware');
   assert.deepEqual(hits.map((f) => f.target.path), [fixture.eicarPath], `clamd scan log: ${viaClamd.stderr}\nclamd log: ${clamd.log().slice(-2000)}`);
-  assert.equal(hits[0]!.evidence?.engine, 'clamd');
+  assert.match(hits[0]!.evidence?.engines ?? hits[0]!.evidence?.engine ?? '', /clamd/);
+  assert.match(hits[0]!.evidence?.signatures ?? '', /Bulkhead\.Test\.EICAR/);
 });
 
 test('image checks: every setuid/setgid file listed; root, sshd with port 22, host keys and the missing HEALTHCHECK flagged', () => {

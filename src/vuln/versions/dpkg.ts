@@ -113,7 +113,7 @@ function allowedChar(c: number): boolean {
 /**
  * Acceptance as `Dpkg::Version::version_check`: not empty; an epoch, when present, is digits; the
  * upstream version is not empty and starts with a digit; a revision, when its hyphen is present, is not
- * empty; only letters, digits and `.+~-:` appear.
+ * empty; only letters, digits and `.+~-:` appear; and, as dpkg itself, an epoch no larger than INT_MAX.
  */
 function isValid(v: string): boolean {
   if (v.length === 0) return false;
@@ -122,6 +122,8 @@ function isValid(v: string): boolean {
   if (p.hasEpoch) {
     if (p.epoch.length === 0) return false;
     for (let k = 0; k < p.epoch.length; k++) if (!isDigit(p.epoch.charCodeAt(k))) return false;
+    // dpkg's C parser (lib/dpkg/parsehelp.c) refuses epochs above INT_MAX
+    if (Number(p.epoch) > 2_147_483_647) return false;
   }
   if (p.upstream.length === 0 || !isDigit(p.upstream.charCodeAt(0))) return false;
   if (p.hasRevision && p.revision.length === 0) return false;
