@@ -39,7 +39,10 @@ export type ErrorCode =
   | 'VULN_DB_LOCKED'
   | 'VULN_SOURCE_CORRUPT'
   | 'VULN_SOURCE_EMPTY'
-  | 'BUNDLE_INVALID';
+  | 'BUNDLE_INVALID'
+  // image signatures (src/trust)
+  | 'SIGNATURE_INVALID'
+  | 'SIGNATURE_MISSING';
 
 export class BulkheadError extends Error {
   readonly code: ErrorCode;

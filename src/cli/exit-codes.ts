@@ -48,6 +48,9 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'OUTPUT_FAILED':
     case 'VULN_DB_LOCKED':
       return EXIT.OUTPUT;
+    case 'SIGNATURE_INVALID':
+    case 'SIGNATURE_MISSING':
+      return EXIT.POLICY_VIOLATION;
     case 'INTERNAL':
       return EXIT.INTERNAL;
   }

@@ -8,6 +8,7 @@ import { sbomCommand } from './sbom.js';
 import { scanCommand } from './scan.js';
 import { dbCommand } from './db.js';
 import { configCommand } from './config.js';
+import { keyCommand, signCommand, verifyCommand } from './trust.js';
 import type { CliContext } from './context.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -38,7 +39,7 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = c;
     },
   };
-  for (const make of [sbomCommand, scanCommand, configCommand, dbCommand]) program.addCommand(make(ctx).exitOverride());
+  for (const make of [sbomCommand, scanCommand, configCommand, dbCommand, keyCommand, signCommand, verifyCommand]) program.addCommand(make(ctx).exitOverride());
 
   try {
     await program.parseAsync(argv, { from: 'user' });
