@@ -77,7 +77,9 @@ export function scannerFindings(analysis: ImageAnalysis, scanners: readonly Scan
     const hits = results.filter((r) => r.analyzer === MALWARE_ANALYZER_NAME) as unknown as AnalyzerResult<MalwareHit[]>[];
     out.push(...malwareFindings(hits, analysis.image));
   }
-  if (scanners.includes('config') && analysis.image.transport !== 'sbom') {
+  // image configuration checks judge an image's config and layers: a root file system (dir:) or an
+  // SBOM has neither
+  if (scanners.includes('config') && analysis.image.transport !== 'sbom' && analysis.image.transport !== 'dir') {
     out.push(...checkImage(analysis, { now, ...(settings.maxImageAgeDays !== undefined ? { maxAgeDays: settings.maxImageAgeDays } : {}) }));
   }
   return out;
