@@ -9,6 +9,8 @@ import { scanCommand } from './scan.js';
 import { dbCommand } from './db.js';
 import { configCommand } from './config.js';
 import { keyCommand, signCommand, verifyCommand } from './trust.js';
+import { policyCommand } from './policy.js';
+import { verifySignaturesForPolicy } from './policy-signatures.js';
 import type { CliContext } from './context.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -40,6 +42,7 @@ export async function main(argv: string[]): Promise<number> {
     },
   };
   for (const make of [sbomCommand, scanCommand, configCommand, dbCommand, keyCommand, signCommand, verifyCommand]) program.addCommand(make(ctx).exitOverride());
+  program.addCommand(policyCommand(ctx, { verifySignatures: verifySignaturesForPolicy }).exitOverride());
 
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -61,5 +64,10 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// a reader that stops early (`bulkhead ... | head`) is not an error
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
 const code = await main(process.argv.slice(2));
 process.exitCode = code;
