@@ -1,9 +1,20 @@
-// Bundles the CLI (and the layer worker it starts) into single files: one module to load instead
-// of a hundred cuts the start-up of every command. Dependencies stay external (node_modules).
-// The library build (`dist/index.js` and its modules, from tsc) is left as it is.
+// Bundles the CLI and the layer worker it starts. Code splitting keeps start-up small: what a
+// command loads with `await import()` (the scanners, the database, reports, trust) lands in chunks
+// that only that command reads, and so do the dependencies those chunks import. Dependencies stay
+// external (node_modules). Chunks sit beside main.js: layer-pool resolves the worker relative to
+// the module that spawns it. The library build (`dist/index.js`, from tsc) is left as it is.
 import { build } from 'esbuild';
 
-const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning', sourcemap: true };
-await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli/main.js' });
-// layer-pool resolves the worker beside the module that spawns it: in the bundle, dist/cli/
-await build({ ...common, entryPoints: ['src/catalog/layer-worker.ts'], outfile: 'dist/cli/layer-worker.js' });
+await build({
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  logLevel: 'warning',
+  sourcemap: true,
+  splitting: true,
+  entryPoints: { main: 'src/cli/main.ts', 'layer-worker': 'src/catalog/layer-worker.ts' },
+  outdir: 'dist/cli',
+  chunkNames: 'chunk-[hash]',
+});

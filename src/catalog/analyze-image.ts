@@ -15,6 +15,7 @@ import type { CatalogContext, CatalogedPackage } from './cataloger.js';
 import { selectCatalogers } from './catalogers.js';
 import { detectOs, osReleaseAnalyzer, passwdAnalyzer, type PasswdData } from './os/index.js';
 import { analyzersFor, planOf, type AnalyzerPlan } from './analyzer-set.js';
+import { loadExtraAnalyzers } from './extra-analyzers.js';
 import { markOwnedPackages } from './ownership.js';
 import { assignIds } from './package-ids.js';
 import { layerPool, WorkerFailure } from './layer-pool.js';
@@ -57,6 +58,7 @@ export async function analyzeImage(reference: string, options: AnalyzeOptions = 
 export async function analyzeSource(source: ImageSource, options: AnalyzeOptions = {}): Promise<ImageAnalysis> {
   const reporter = options.reporter ?? silentReporter;
   const catalogers = selectCatalogers(options.catalogers);
+  await loadExtraAnalyzers(options.extraAnalyzers);
   const analyzers = analyzersFor(planOf(options));
   const cache = source.cacheable && options.cacheDir !== false ? new LayerCache(options.cacheDir ?? defaultCacheDir(), analyzers) : undefined;
   const layers = await analyzeLayers(source, analyzers, cache, reporter, options);

@@ -1,7 +1,7 @@
 import { BulkheadError } from '../errors.js';
 import type { FileAnalyzer } from '../image/analyzer.js';
-import { malwareAnalyzer, type MalwareScanOptions } from '../malware/index.js';
-import { secretsAnalyzer, type SecretScanOptions } from '../secrets/index.js';
+import type { MalwareScanOptions } from '../malware/index.js';
+import type { SecretScanOptions } from '../secrets/index.js';
 
 /**
  * A file scanner to run during the layer walk, beside the catalogers: its kind and its options as
@@ -14,11 +14,27 @@ export interface AnalyzerSpec {
   cacheKey: string;
 }
 
-/** The scanners' analysers take their options as plain JSON, so workers build the same ones. */
-const factories: Record<AnalyzerSpec['kind'], (options: unknown, cacheKey: string) => FileAnalyzer> = {
-  secrets: (options, cacheKey) => withCacheKey(secretsAnalyzer(options as SecretScanOptions), cacheKey),
-  malware: (options, cacheKey) => withCacheKey(malwareAnalyzer(options as MalwareScanOptions), cacheKey),
-};
+type Factory = (options: unknown, cacheKey: string) => FileAnalyzer;
+
+/**
+ * The scanners' analysers take their options as plain JSON, so workers build the same ones. Their
+ * modules are loaded on first use (`loadExtraAnalyzers`): a command that reads no secrets does not
+ * pay for the secret rules at start-up.
+ */
+const factories: Partial<Record<AnalyzerSpec['kind'], Factory>> = {};
+
+export async function loadExtraAnalyzers(specs: readonly AnalyzerSpec[] | undefined): Promise<void> {
+  for (const kind of new Set((specs ?? []).map((s) => s.kind))) {
+    if (factories[kind]) continue;
+    if (kind === 'secrets') {
+      const { secretsAnalyzer } = await import('../secrets/index.js');
+      factories.secrets = (options, cacheKey) => withCacheKey(secretsAnalyzer(options as SecretScanOptions), cacheKey);
+    } else {
+      const { malwareAnalyzer } = await import('../malware/index.js');
+      factories.malware = (options, cacheKey) => withCacheKey(malwareAnalyzer(options as MalwareScanOptions), cacheKey);
+    }
+  }
+}
 
 function withCacheKey(analyzer: FileAnalyzer, cacheKey: string): FileAnalyzer {
   return Object.assign(Object.create(analyzer) as FileAnalyzer, { cacheKey });
@@ -26,6 +42,6 @@ function withCacheKey(analyzer: FileAnalyzer, cacheKey: string): FileAnalyzer {
 
 export function buildExtraAnalyzer(spec: AnalyzerSpec): FileAnalyzer {
   const make = factories[spec.kind];
-  if (!make) throw new BulkheadError('INTERNAL', `no file scanner of kind ${spec.kind}`);
+  if (!make) throw new BulkheadError('INTERNAL', `file scanner ${spec.kind} used before loadExtraAnalyzers`);
   return make(spec.options, spec.cacheKey);
 }

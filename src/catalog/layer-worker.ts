@@ -14,6 +14,7 @@ import type { LayerRef } from '../image/types.js';
 import { analyzeEntries } from '../image/walk.js';
 import type { Reporter } from '../progress.js';
 import { analyzersFor, type AnalyzerPlan } from './analyzer-set.js';
+import { loadExtraAnalyzers } from './extra-analyzers.js';
 import type { FromWorker, ToWorker } from './layer-protocol.js';
 
 interface Job {
@@ -99,6 +100,7 @@ async function run(
       plain.on('error', (e) => verifier.destroy(e));
       stream = plain.pipe(verifier);
     }
+    await loadExtraAnalyzers(plan.extra);
     const analysis = await analyzeEntries(tarEntries(stream, what), layer, analyzersFor(plan), reporter);
     send({ type: 'done', id, analysis });
   } catch (e) {

@@ -1,6 +1,10 @@
 import { Command, Option } from 'commander';
 import { BulkheadError } from '../errors.js';
-import { DEFAULT_ECOSYSTEMS, DEFAULT_SOURCE, defaultDbPath, exportVulnDb, importVulnDb, openVulnDb, updateVulnDb, type DbStatus } from '../vuln/db/index.js';
+import { DEFAULT_ECOSYSTEMS, DEFAULT_SOURCE, defaultDbPath } from '../vuln/db/paths.js';
+import type { DbStatus } from '../vuln/db/index.js';
+
+/** The database code (SQLite, zip reading) is loaded when a subcommand runs, not at start-up. */
+const vulnDb = () => import('../vuln/db/index.js');
 import { writeOutput } from './output.js';
 import type { CliContext } from './context.js';
 
@@ -28,6 +32,7 @@ export function dbCommand(ctx: CliContext): Command {
         const ecosystems = flags.ecosystems?.split(',').map((e) => e.trim()).filter(Boolean);
         if (ecosystems && !ecosystems.length) throw new BulkheadError('USAGE', '--ecosystems: empty list');
         const reporter = ctx.reporter();
+        const { updateVulnDb } = await vulnDb();
         const result = await updateVulnDb({ dbPath: flags.db, source: flags.source, ...(ecosystems ? { ecosystems } : {}), reporter });
         reporter.stop();
         const lines = result.ecosystems.map((e) => {
@@ -49,12 +54,13 @@ export function dbCommand(ctx: CliContext): Command {
       .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
       .addOption(dbOption())
       .action(async (flags: { format: StatusFormat; db: string }) => {
-        const vulnDb = openVulnDb(flags.db);
+        const { openVulnDb } = await vulnDb();
+        const store = openVulnDb(flags.db);
         let status: DbStatus;
         try {
-          status = vulnDb.status();
+          status = store.status();
         } finally {
-          vulnDb.close();
+          store.close();
         }
         const ageDays = status.updatedAt ? Math.floor((Date.now() - Date.parse(status.updatedAt)) / 86_400_000) : undefined;
         const text = flags.format === 'json' ? JSON.stringify({ ...status, ageDays }, null, 2) : statusTable(status, ageDays);
@@ -68,6 +74,7 @@ export function dbCommand(ctx: CliContext): Command {
       .argument('<file>', 'bundle to write')
       .addOption(dbOption())
       .action(async (file: string, flags: { db: string }) => {
+        const { exportVulnDb } = await vulnDb();
         const manifest = await exportVulnDb(flags.db, file);
         await writeOutput(`${file}: bundle of ${flags.db} (schema ${manifest.schemaVersion}, sha256 ${manifest.sha256})\n`, undefined);
       }),
@@ -79,6 +86,7 @@ export function dbCommand(ctx: CliContext): Command {
       .argument('<file>', 'bundle to read')
       .addOption(dbOption())
       .action(async (file: string, flags: { db: string }) => {
+        const { importVulnDb } = await vulnDb();
         const manifest = await importVulnDb(file, flags.db);
         await writeOutput(`${flags.db}: imported from ${file} (created ${manifest.created}, sha256 ${manifest.sha256})\n`, undefined);
       }),
