@@ -8,7 +8,7 @@ import { sbomCommand } from './sbom.js';
 import { scanCommand } from './scan.js';
 import { dbCommand } from './db.js';
 import { configCommand } from './config.js';
-import { keyCommand, signCommand, verifyCommand } from './trust.js';
+import { attestCommand, keyCommand, signCommand, verifyAttestationCommand, verifyCommand } from './trust.js';
 import { policyCommand } from './policy.js';
 import { verifySignaturesForPolicy } from './policy-signatures.js';
 import type { CliContext } from './context.js';
@@ -41,7 +41,7 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = c;
     },
   };
-  for (const make of [sbomCommand, scanCommand, configCommand, dbCommand, keyCommand, signCommand, verifyCommand]) program.addCommand(make(ctx).exitOverride());
+  for (const make of [sbomCommand, scanCommand, configCommand, dbCommand, keyCommand, signCommand, verifyCommand, attestCommand, verifyAttestationCommand]) program.addCommand(make(ctx).exitOverride());
   program.addCommand(policyCommand(ctx, { verifySignatures: verifySignaturesForPolicy }).exitOverride());
 
   try {

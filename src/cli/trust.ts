@@ -2,10 +2,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Command, Option } from 'commander';
 import { BulkheadError } from '../errors.js';
-import {
-  generateKeyPair, loadPrivateKey, loadPublicKey, privateKeyNeedsPassphrase, signImage, verifyImage,
-  type NamedPublicKey, type RegistryAccessOptions, type VerifyResult,
-} from '../trust/index.js';
+import { analyzeImage } from '../catalog/index.js';
+import { encodeSbom } from '../sbom/index.js';
+import type { AttestationVerifyResult, KeylessPolicy, NamedPublicKey, RegistryAccessOptions, VerifyResult } from '../trust/index.js';
+
+/** The trust code (crypto, NaCl, Sigstore) is loaded when a command runs, not at start-up. */
+const trust = () => import('../trust/index.js');
 import type { CliContext } from './context.js';
 
 interface RegistryFlags {
@@ -110,7 +112,7 @@ export function keyCommand(_ctx: CliContext): Command {
     .option('--force', 'overwrite existing key files')
     .action(async (flags: { outputKeyPrefix: string; force?: boolean }) => {
       const pass = await passphrase(`${flags.outputKeyPrefix}.key`, true);
-      const pair = generateKeyPair({ passphrase: pass });
+      const pair = (await trust()).generateKeyPair({ passphrase: pass });
       const flag = flags.force ? 'w' : 'wx';
       try {
         await writeFile(`${flags.outputKeyPrefix}.key`, pair.privateKeyPem, { mode: 0o600, flag });
@@ -139,8 +141,8 @@ export function signCommand(ctx: CliContext): Command {
   addRegistryOptions(cmd);
   cmd.action(async (image: string, flags: RegistryFlags & { key: string; annotation?: string[] }) => {
     const pem = await readKeyFile(flags.key, 'private key');
-    const pass = privateKeyNeedsPassphrase(pem, flags.key) ? await passphrase(flags.key, false) : undefined;
-    const key = loadPrivateKey(pem, { what: flags.key, ...(pass !== undefined ? { passphrase: pass } : {}) });
+    const pass = (await trust()).privateKeyNeedsPassphrase(pem, flags.key) ? await passphrase(flags.key, false) : undefined;
+    const key = (await trust()).loadPrivateKey(pem, { what: flags.key, ...(pass !== undefined ? { passphrase: pass } : {}) });
     const annotations: Record<string, string> = {};
     for (const a of flags.annotation ?? []) {
       const eq = a.indexOf('=');
@@ -148,7 +150,7 @@ export function signCommand(ctx: CliContext): Command {
       annotations[a.slice(0, eq)] = a.slice(eq + 1);
     }
     const reporter = ctx.reporter();
-    const result = await signImage(image, key, { ...(await registryOptions(flags)), reporter, ...(Object.keys(annotations).length ? { annotations } : {}) });
+    const result = await (await trust()).signImage(image, key, { ...(await registryOptions(flags)), reporter, ...(Object.keys(annotations).length ? { annotations } : {}) });
     reporter.stop();
     process.stdout.write(
       `Signed ${result.dockerReference}@${result.digest}\n` +
@@ -160,22 +162,36 @@ export function signCommand(ctx: CliContext): Command {
 
 export function verifyCommand(ctx: CliContext): Command {
   const cmd = new Command('verify')
-    .summary('verify an image\'s signatures with public keys')
+    .summary('verify an image\'s signatures with public keys or a signer identity')
     .description(
       'Resolves IMAGE to its digest and checks the signatures stored for it: the cosign .sig tag and\n' +
-        'Sigstore bundles attached as OCI referrers. Exits 0 when at least one signature verifies with a\n' +
-        'given key and names this digest and repository, 1 otherwise with the reason.',
+        'Sigstore bundles attached as OCI referrers (or given with --bundle). Keyless bundles are\n' +
+        'verified offline against --trusted-root and must name --certificate-identity and\n' +
+        '--certificate-oidc-issuer. Exits 0 when at least one signature verifies and names this digest\n' +
+        '(and repository), 1 otherwise with the reason.',
     )
     .argument('<image>', 'REGISTRY/REPO[:TAG|@DIGEST]')
-    .requiredOption('--key <file...>', 'public key(s) (PEM); a signature by any of them is enough')
+    .option('--key <file...>', 'public key(s) (PEM); a signature by any of them is enough')
+    .option('--certificate-identity <id>', 'keyless: the signing certificate\'s subject alternative name (exact)')
+    .option('--certificate-oidc-issuer <url>', 'keyless: the OIDC issuer recorded in the certificate (exact)')
+    .option('--trusted-root <file>', 'keyless: Sigstore trusted_root.json to verify certificates, logs and timestamps against')
+    .option('--bundle <file...>', 'Sigstore bundle file(s) about IMAGE, checked besides those in the registry')
     .option('--signed-identity <repository>', 'repository the signatures must name (default: the image\'s own)')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
   addRegistryOptions(cmd);
-  cmd.action(async (image: string, flags: RegistryFlags & { key: string[]; signedIdentity?: string; output: 'text' | 'json' }) => {
-    const keys: NamedPublicKey[] = [];
-    for (const file of flags.key) keys.push({ name: basename(file), key: loadPublicKey(await readKeyFile(file, 'public key'), file) });
+  cmd.action(async (image: string, flags: RegistryFlags & KeylessFlags & { key?: string[]; bundle?: string[]; signedIdentity?: string; output: 'text' | 'json' }) => {
+    const keys = await publicKeys(flags.key);
+    const keyless = await keylessPolicy(flags);
+    if (!keys.length && !keyless) throw new BulkheadError('USAGE', 'verify needs --key, or --certificate-identity with --certificate-oidc-issuer and --trusted-root');
+    const bundles: Array<{ name: string; bytes: Buffer }> = [];
+    for (const file of flags.bundle ?? []) bundles.push({ name: file, bytes: Buffer.from(await readKeyFile(file, 'bundle'), 'utf8') });
     const reporter = ctx.reporter();
-    const result = await verifyImage(image, keys, { ...(await registryOptions(flags)), reporter, ...(flags.signedIdentity ? { signedRepository: flags.signedIdentity } : {}) });
+    const result = await (await trust()).verifyImage(image, keys, {
+      ...(await registryOptions(flags)), reporter,
+      ...(flags.signedIdentity ? { signedRepository: flags.signedIdentity } : {}),
+      ...(keyless ? { keyless } : {}),
+      ...(bundles.length ? { bundles } : {}),
+    });
     reporter.stop();
     for (const w of result.warnings) reporter.warn(w);
     process.stdout.write(flags.output === 'json' ? JSON.stringify(result, null, 2) + '\n' : renderText(result));
@@ -184,15 +200,121 @@ export function verifyCommand(ctx: CliContext): Command {
   return cmd;
 }
 
+interface KeylessFlags {
+  certificateIdentity?: string;
+  certificateOidcIssuer?: string;
+  trustedRoot?: string;
+}
+
+async function publicKeys(files: readonly string[] | undefined): Promise<NamedPublicKey[]> {
+  const keys: NamedPublicKey[] = [];
+  for (const file of files ?? []) keys.push({ name: basename(file), key: (await trust()).loadPublicKey(await readKeyFile(file, 'public key'), file) });
+  return keys;
+}
+
+/** All three keyless flags or none: an identity without an issuer (or a root) proves nothing. */
+async function keylessPolicy(flags: KeylessFlags): Promise<KeylessPolicy | undefined> {
+  const given = [flags.certificateIdentity, flags.certificateOidcIssuer, flags.trustedRoot].filter((v) => v !== undefined).length;
+  if (given === 0) return undefined;
+  if (given < 3 || !flags.certificateIdentity || !flags.certificateOidcIssuer || !flags.trustedRoot) {
+    throw new BulkheadError('USAGE', 'keyless verification needs --certificate-identity, --certificate-oidc-issuer and --trusted-root together');
+  }
+  const trustMaterial = (await trust()).loadTrustMaterial(await readKeyFile(flags.trustedRoot, 'trusted root'), flags.trustedRoot);
+  return { identity: flags.certificateIdentity, issuer: flags.certificateOidcIssuer, trustMaterial };
+}
+
+export function attestCommand(ctx: CliContext): Command {
+  const cmd = new Command('attest')
+    .summary('attach a signed in-toto attestation to an image (cosign-compatible)')
+    .description(
+      'Resolves IMAGE to its digest, wraps the predicate in an in-toto statement about it, signs it in a\n' +
+        'DSSE envelope and stores it under the tag sha256-<hex>.att as cosign does (added to the\n' +
+        'attestations already there). --sbom attests a CycloneDX SBOM of IMAGE made on the spot.',
+    )
+    .argument('<image>', 'REGISTRY/REPO[:TAG|@DIGEST]')
+    .requiredOption('--key <file>', 'private key: cosign format (passphrase from BULKHEAD_PASSWORD/COSIGN_PASSWORD) or PEM PKCS#8')
+    .option('--predicate <file>', 'the predicate (JSON)')
+    .option('--sbom', 'analyze IMAGE and attest its CycloneDX SBOM (type cyclonedx)')
+    .option('--type <type>', 'predicate type: cyclonedx, spdxjson, slsaprovenance, vuln, custom, ... or a URI');
+  addRegistryOptions(cmd);
+  cmd.action(async (image: string, flags: RegistryFlags & { key: string; predicate?: string; sbom?: boolean; type?: string }) => {
+    if (!!flags.predicate === !!flags.sbom) throw new BulkheadError('USAGE', 'attest needs exactly one of --predicate FILE or --sbom');
+    const pem = await readKeyFile(flags.key, 'private key');
+    const pass = (await trust()).privateKeyNeedsPassphrase(pem, flags.key) ? await passphrase(flags.key, false) : undefined;
+    const key = (await trust()).loadPrivateKey(pem, { what: flags.key, ...(pass !== undefined ? { passphrase: pass } : {}) });
+    const access = await registryOptions(flags);
+    const reporter = ctx.reporter();
+    let predicate: unknown;
+    let type = flags.type;
+    if (flags.sbom) {
+      if (type && (await trust()).predicateTypeFor(type) !== (await trust()).predicateTypeFor('cyclonedx')) throw new BulkheadError('USAGE', `--sbom produces a CycloneDX SBOM; --type ${type} does not fit`);
+      type = 'cyclonedx';
+      const analysis = await analyzeImage(image, { ...access, reporter });
+      predicate = JSON.parse(encodeSbom(analysis, 'cyclonedx-json', { toolVersion: ctx.version }));
+    } else {
+      const text = await readKeyFile(flags.predicate!, 'predicate');
+      try {
+        predicate = JSON.parse(text);
+      } catch {
+        throw new BulkheadError('USAGE', `${flags.predicate}: the predicate is not JSON`, { input: flags.predicate! });
+      }
+    }
+    const predicateType = (await trust()).predicateTypeFor(type ?? 'custom');
+    const result = await (await trust()).attestImage(image, key, { ...access, reporter, predicateType, predicate });
+    reporter.stop();
+    process.stdout.write(
+      `Attested ${result.repository}@${result.digest} (${predicateType})\n` +
+        `Attestation stored in ${result.repository}:${result.attestationTag} (${result.attestationCount} attestation${result.attestationCount === 1 ? '' : 's'})\n`,
+    );
+  });
+  return cmd;
+}
+
+export function verifyAttestationCommand(ctx: CliContext): Command {
+  const cmd = new Command('verify-attestation')
+    .summary('verify an image\'s attestations with public keys')
+    .description(
+      'Resolves IMAGE to its digest and checks the attestations stored under sha256-<hex>.att: the DSSE\n' +
+        'signature verifies with a given key, the statement\'s subject is this digest, and the predicate\n' +
+        'type is --type when given. Exits 0 when one attestation passes, 1 otherwise with the reason.',
+    )
+    .argument('<image>', 'REGISTRY/REPO[:TAG|@DIGEST]')
+    .requiredOption('--key <file...>', 'public key(s) (PEM)')
+    .option('--type <type>', 'predicate type the attestation must have: cyclonedx, spdxjson, ... or a URI')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
+  addRegistryOptions(cmd);
+  cmd.action(async (image: string, flags: RegistryFlags & { key: string[]; type?: string; output: 'text' | 'json' }) => {
+    const keys = await publicKeys(flags.key);
+    const predicateType = flags.type ? (await trust()).predicateTypeFor(flags.type) : undefined;
+    const reporter = ctx.reporter();
+    const result = await (await trust()).verifyAttestations(image, keys, { ...(await registryOptions(flags)), reporter, ...(predicateType ? { predicateType } : {}) });
+    reporter.stop();
+    process.stdout.write(flags.output === 'json' ? JSON.stringify(result, null, 2) + '\n' : renderAttestations(result));
+    if (!result.verified) {
+      const target = `${result.repository}@${result.digest}`;
+      if (result.attestations.length === 0) throw new BulkheadError('SIGNATURE_MISSING', `${target}: no attestation found (no .att tag)`, { input: result.reference });
+      const reasons = [...new Set(result.attestations.map((a) => a.reason))].join('; ');
+      throw new BulkheadError('SIGNATURE_INVALID', `${target}: no valid attestation: ${reasons}`, { input: result.reference });
+    }
+  });
+  return cmd;
+}
+
+function renderAttestations(result: AttestationVerifyResult): string {
+  const lines = [`${result.repository}@${result.digest}: ${result.attestations.length} attestation${result.attestations.length === 1 ? '' : 's'} found`];
+  for (const a of result.attestations) lines.push(`  ${a.status === 'valid' ? 'OK  ' : 'FAIL'} ${a.location}: ${a.reason}`);
+  return lines.join('\n') + '\n';
+}
+
 function renderText(result: VerifyResult): string {
   const lines = [`${result.repository}@${result.digest}: ${result.signatures.length} signature${result.signatures.length === 1 ? '' : 's'} found`];
-  for (const s of result.signatures) lines.push(`  ${s.status === 'valid' ? 'OK  ' : 'FAIL'} ${s.source === 'tag' ? '.sig tag' : 'referrer'} ${s.location}: ${s.reason}`);
+  for (const s of result.signatures) lines.push(`  ${s.status === 'valid' ? 'OK  ' : 'FAIL'} ${s.source === 'tag' ? '.sig tag' : s.source === 'file' ? 'bundle file' : 'referrer'} ${s.location}: ${s.reason}`);
   return lines.join('\n') + '\n';
 }
 
 function failure(result: VerifyResult): BulkheadError {
   const target = `${result.repository}@${result.digest}`;
-  if (result.signatures.length === 0) return new BulkheadError('SIGNATURE_MISSING', `${target}: no signature found (no .sig tag, no Sigstore bundle referrer)`, { input: result.reference });
+  if (result.signatures.length === 0) return new BulkheadError('SIGNATURE_MISSING', `${target}: no signature found (no .sig tag, no Sigstore bundle referrer or file)`, { input: result.reference });
   const reasons = [...new Set(result.signatures.map((s) => s.reason))].join('; ');
   return new BulkheadError('SIGNATURE_INVALID', `${target}: no valid signature: ${reasons}`, { input: result.reference });
 }

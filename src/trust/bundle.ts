@@ -3,11 +3,14 @@
  * media type application/vnd.dev.sigstore.bundle.v0.3+json). Key-based bundles are verified here:
  * a DSSE envelope (signature over the DSSE v1 pre-authentication encoding) whose in-toto statement
  * names the image digest as a subject, or a message signature over the image manifest. Keyless
- * bundles (a certificate) are only reported: they need identity checks given separately.
+ * bundles (a certificate) are verified offline (keyless.ts) when an identity, issuer and trusted root
+ * are given, and only reported otherwise.
  */
 import { createHash } from 'node:crypto';
+import { parseStatement } from './in-toto-statement.js';
+import { verifyKeylessBundle, type KeylessPolicy } from './keyless.js';
 import { verifyBytes } from './signature-algorithm.js';
-import type { NamedPublicKey, SignatureVerdict } from './types.js';
+import type { NamedPublicKey, SignatureSource, SignatureVerdict } from './types.js';
 
 export const BUNDLE_ARTIFACT_TYPE_PREFIX = 'application/vnd.dev.sigstore.bundle';
 
@@ -29,10 +32,14 @@ export interface BundleContext {
   digest: string;
   /** The image manifest bytes, for message signatures over the manifest. */
   manifest: () => Promise<Buffer>;
+  /** Identity, issuer and trusted root for keyless bundles. */
+  keyless?: KeylessPolicy;
+  /** Where the bundle came from (default: a referrer). */
+  source?: SignatureSource;
 }
 
 export async function judgeBundle(bytes: Buffer, keys: readonly NamedPublicKey[], ctx: BundleContext): Promise<SignatureVerdict> {
-  const base = { source: 'referrer' as const, location: ctx.location };
+  const base = { source: ctx.source ?? ('referrer' as const), location: ctx.location };
   let bundle: BundleJson;
   try {
     bundle = JSON.parse(bytes.toString('utf8')) as BundleJson;
@@ -41,7 +48,8 @@ export async function judgeBundle(bytes: Buffer, keys: readonly NamedPublicKey[]
   }
   const material = bundle.verificationMaterial;
   if (material?.certificate || material?.x509CertificateChain) {
-    return { ...base, status: 'keyless-unverified', reason: 'keyless bundle present, not verified without --certificate-identity' };
+    if (!ctx.keyless) return { ...base, status: 'keyless-unverified', reason: 'keyless bundle present, not verified without --certificate-identity' };
+    return judgeKeyless(bundle, ctx, ctx.keyless);
   }
   if (!material?.publicKey) return { ...base, status: 'malformed', reason: `${ctx.location}: the bundle has no verification material` };
   const names = keys.map((k) => k.name).join(', ');
@@ -86,4 +94,24 @@ export async function judgeBundle(bytes: Buffer, keys: readonly NamedPublicKey[]
     return { ...base, status: 'valid', keyName: key.name, signedDigest: ctx.digest, reason: `bundle (message signature) signed by ${key.name}` };
   }
   return { ...base, status: 'malformed', reason: `${ctx.location}: the bundle has neither a DSSE envelope nor a message signature` };
+}
+
+/** A certificate-signed bundle: the Sigstore checks, then (for DSSE) the statement's subject digest. */
+async function judgeKeyless(bundle: BundleJson, ctx: BundleContext, policy: KeylessPolicy): Promise<SignatureVerdict> {
+  const base = { source: ctx.source ?? ('referrer' as const), location: ctx.location };
+  // A message signature signs the image manifest bytes; a DSSE envelope signs its own payload.
+  const artifact = bundle.messageSignature ? await ctx.manifest() : undefined;
+  const verdict = verifyKeylessBundle(bundle, artifact, policy);
+  if (!verdict.ok) {
+    const status = /UNTRUSTED_SIGNER|identity|extension/.test(verdict.reason) ? 'identity-mismatch' : 'bad-signature';
+    return { ...base, status, reason: verdict.reason };
+  }
+  if (verdict.dssePayload) {
+    const parsed = parseStatement(verdict.dssePayload.payload);
+    if ('error' in parsed) return { ...base, status: 'malformed', reason: `${ctx.location}: ${parsed.error}` };
+    const [algorithm, hex] = ctx.digest.split(':') as [string, string];
+    const named = parsed.statement.subject.map((s) => s.digest[algorithm]).filter((d): d is string => typeof d === 'string');
+    if (!named.includes(hex)) return { ...base, status: 'digest-mismatch', reason: `digest mismatch: signed ${named.map((d) => `${algorithm}:${d}`).join(', ') || 'no subject'}, image is ${ctx.digest}` };
+  }
+  return { ...base, status: 'valid', keyName: policy.identity, signedDigest: ctx.digest, reason: verdict.reason };
 }

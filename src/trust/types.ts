@@ -1,7 +1,10 @@
 /** Results of signature verification: plain data, so the policy engine can judge them without I/O. */
 
-/** Where a signature was found: cosign's `sha256-<hex>.sig` tag, or an OCI referrer (a Sigstore bundle). */
-export type SignatureSource = 'tag' | 'referrer';
+/**
+ * Where a signature was found: cosign's `sha256-<hex>.sig` tag, an OCI referrer (a Sigstore bundle),
+ * or a bundle file given by the caller.
+ */
+export type SignatureSource = 'tag' | 'referrer' | 'file';
 
 export type SignatureStatus =
   /** The signature verifies with one of the keys and its claims match the image. */

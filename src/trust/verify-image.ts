@@ -7,6 +7,7 @@
 import { BulkheadError } from '../errors.js';
 import { MEDIA_TYPES, parseManifest, type RegistryClient } from '../image/registry/index.js';
 import { BUNDLE_ARTIFACT_TYPE_PREFIX, judgeBundle } from './bundle.js';
+import type { KeylessPolicy } from './keyless.js';
 import { openTarget, type RegistryAccessOptions } from './registry-target.js';
 import { decodeSignature, signatureLayers, signatureTag } from './signature-manifest.js';
 import { repositoryOf } from './simple-signing.js';
@@ -16,20 +17,31 @@ import { judgeSimpleSigning, type Expected } from './verify-simple-signing.js';
 export interface VerifyOptions extends RegistryAccessOptions {
   /** The repository signatures must name (default: the image's own, `REGISTRY/REPO`). */
   signedRepository?: string;
+  /** Verify keyless (certificate) bundles with this identity, issuer and trusted root. */
+  keyless?: KeylessPolicy;
+  /** Sigstore bundles given as files (`name` shown in verdicts), judged like referrer bundles. */
+  bundles?: Array<{ name: string; bytes: Buffer }>;
 }
 
 export async function verifyImage(image: string, publicKeys: readonly NamedPublicKey[], options: VerifyOptions = {}): Promise<VerifyResult> {
-  if (publicKeys.length === 0) throw new BulkheadError('USAGE', 'verifying signatures needs at least one public key');
+  if (publicKeys.length === 0 && !options.keyless) throw new BulkheadError('USAGE', 'verifying signatures needs a public key or a certificate identity, OIDC issuer and trusted root');
   const target = await openTarget(image, options);
   const { client, ref, digest } = target;
   try {
     const repository = repositoryOf(`${ref.registry}/${ref.repository}`);
     const expected: Expected = { digest, repository: options.signedRepository ?? repository };
     const warnings: string[] = [];
+    const keyless = options.keyless;
+    let manifestBytes: Promise<Buffer> | undefined;
+    const manifest = () => (manifestBytes ??= client.getManifest(ref.repository, digest, options.signal ? { signal: options.signal } : {}).then((m) => m.bytes));
     const signatures = [
-      ...(await tagSignatures(client, ref.repository, expected, publicKeys, options.signal)),
-      ...(await referrerSignatures(client, ref.repository, digest, publicKeys, warnings, options.signal)),
+      // Key-signed .sig payloads need a key; with only an identity they are not judged.
+      ...(publicKeys.length ? await tagSignatures(client, ref.repository, expected, publicKeys, options.signal) : []),
+      ...(await referrerSignatures(client, ref.repository, digest, publicKeys, warnings, { manifest, ...(keyless ? { keyless } : {}) }, options.signal)),
     ];
+    for (const file of options.bundles ?? []) {
+      signatures.push(await judgeBundle(file.bytes, publicKeys, { location: file.name, digest, manifest, source: 'file', ...(keyless ? { keyless } : {}) }));
+    }
     return { reference: target.reference, repository, digest, verified: signatures.some((s) => s.status === 'valid'), signatures, warnings };
   } finally {
     client.close();
@@ -66,7 +78,8 @@ async function tagSignatures(client: RegistryClient, repository: string, expecte
 }
 
 async function referrerSignatures(
-  client: RegistryClient, repository: string, digest: string, keys: readonly NamedPublicKey[], warnings: string[], signal?: AbortSignal,
+  client: RegistryClient, repository: string, digest: string, keys: readonly NamedPublicKey[], warnings: string[],
+  shared: { manifest: () => Promise<Buffer>; keyless?: KeylessPolicy }, signal?: AbortSignal,
 ): Promise<SignatureVerdict[]> {
   let referrers;
   try {
@@ -76,8 +89,6 @@ async function referrerSignatures(
     warnings.push(`referrers of ${digest} could not be listed (${e.message}); only the .sig tag was checked`);
     return [];
   }
-  let manifestBytes: Promise<Buffer> | undefined;
-  const manifest = () => (manifestBytes ??= client.getManifest(repository, digest, signal ? { signal } : {}).then((m) => m.bytes));
   const verdicts: SignatureVerdict[] = [];
   for (const d of referrers.filter((r) => r.artifactType?.startsWith(BUNDLE_ARTIFACT_TYPE_PREFIX))) {
     const location = `${client.registry}/${repository}@${d.digest}`;
@@ -90,7 +101,7 @@ async function referrerSignatures(
         continue;
       }
       const bytes = await client.getBlobBytes(repository, layer.digest, { maxBytes: 16 * 1024 * 1024, what: `bundle ${location}`, ...(signal ? { signal } : {}) });
-      verdicts.push(await judgeBundle(bytes, keys, { location, digest, manifest }));
+      verdicts.push(await judgeBundle(bytes, keys, { location, digest, ...shared }));
     } catch (e) {
       if (!(e instanceof BulkheadError) || e.code === 'NETWORK_ERROR') throw e;
       verdicts.push({ source: 'referrer', status: 'malformed', location, reason: e.message });
