@@ -229,16 +229,21 @@ export function attestCommand(ctx: CliContext): Command {
     .description(
       'Resolves IMAGE to its digest, wraps the predicate in an in-toto statement about it, signs it in a\n' +
         'DSSE envelope and stores it under the tag sha256-<hex>.att as cosign does (added to the\n' +
-        'attestations already there). --sbom attests a CycloneDX SBOM of IMAGE made on the spot.',
+        'attestations already there). --sbom attests a CycloneDX SBOM of IMAGE made on the spot;\n' +
+        '--scan-result attests the result of "bulkhead scan" (type vuln) made on the spot.',
     )
     .argument('<image>', 'REGISTRY/REPO[:TAG|@DIGEST]')
     .requiredOption('--key <file>', 'private key: cosign format (passphrase from BULKHEAD_PASSWORD/COSIGN_PASSWORD) or PEM PKCS#8')
     .option('--predicate <file>', 'the predicate (JSON)')
     .option('--sbom', 'analyze IMAGE and attest its CycloneDX SBOM (type cyclonedx)')
+    .option('--scan-result', 'scan IMAGE (vulnerabilities, secrets, configuration) and attest the scan result JSON (type vuln)')
+    .option('--db <file>', 'vulnerability database for --scan-result (default ~/.cache/bulkhead/vuln.db)')
     .option('--type <type>', 'predicate type: cyclonedx, spdxjson, slsaprovenance, vuln, custom, ... or a URI');
   addRegistryOptions(cmd);
-  cmd.action(async (image: string, flags: RegistryFlags & { key: string; predicate?: string; sbom?: boolean; type?: string }) => {
-    if (!!flags.predicate === !!flags.sbom) throw new BulkheadError('USAGE', 'attest needs exactly one of --predicate FILE or --sbom');
+  cmd.action(async (image: string, flags: RegistryFlags & { key: string; predicate?: string; sbom?: boolean; scanResult?: boolean; db?: string; type?: string }) => {
+    if ([flags.predicate, flags.sbom, flags.scanResult].filter(Boolean).length !== 1) {
+      throw new BulkheadError('USAGE', 'attest needs exactly one of --predicate FILE, --sbom or --scan-result');
+    }
     const pem = await readKeyFile(flags.key, 'private key');
     const pass = (await trust()).privateKeyNeedsPassphrase(pem, flags.key) ? await passphrase(flags.key, false) : undefined;
     const key = (await trust()).loadPrivateKey(pem, { what: flags.key, ...(pass !== undefined ? { passphrase: pass } : {}) });
@@ -251,6 +256,12 @@ export function attestCommand(ctx: CliContext): Command {
       type = 'cyclonedx';
       const analysis = await analyzeImage(image, { ...access, reporter });
       predicate = JSON.parse(encodeSbom(analysis, 'cyclonedx-json', { toolVersion: ctx.version }));
+    } else if (flags.scanResult) {
+      if (type && (await trust()).predicateTypeFor(type) !== (await trust()).predicateTypeFor('vuln')) throw new BulkheadError('USAGE', `--scan-result produces a scan result; --type ${type} does not fit`);
+      type = 'vuln';
+      const { scanImage } = await import('../scan/index.js');
+      const { result } = await scanImage(image, { ...access, reporter, toolVersion: ctx.version, ...(flags.db ? { dbPath: flags.db } : {}) });
+      predicate = result;
     } else {
       const text = await readKeyFile(flags.predicate!, 'predicate');
       try {

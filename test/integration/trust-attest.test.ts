@@ -143,6 +143,21 @@ describe('attest and verify-attestation', () => {
     const result = JSON.parse(ok.stdout) as { attestations: Array<{ status: string; predicate: Record<string, unknown> }> };
     assert.equal(result.attestations[0]!.predicate['bomFormat'], 'CycloneDX');
   });
+
+  test('--scan-result attests the scan result (type vuln)', async () => {
+    const { updateVulnDb } = await import('../../src/vuln/index.js');
+    const db = join(work, 'vuln.db');
+    await updateVulnDb({ dbPath: db, source: join(REPO_ROOT, 'demo', 'osv') });
+    const image = `${registry.registry}/app:c`;
+    const made = await bulkhead(['attest', image, '--key', 'signer.key', '--scan-result', '--db', db]);
+    assert.equal(made.code, 0, made.stderr);
+    const ok = await bulkhead(['verify-attestation', image, '--key', 'signer.pub', '--type', 'vuln', '-o', 'json']);
+    assert.equal(ok.code, 0, ok.stderr);
+    const result = JSON.parse(ok.stdout) as { attestations: Array<{ status: string; predicateType: string; predicate: Record<string, unknown> }> };
+    const scan = result.attestations.find((a) => a.status === 'valid' && (a.predicate['tool'] as { name?: string } | undefined)?.name === 'bulkhead');
+    assert.ok(scan, JSON.stringify(result.attestations.map((a) => [a.status, a.predicateType])));
+    assert.equal(scan.predicate['schemaVersion'], 1);
+  });
 });
 
 describe('verify with keyless bundle files', () => {
