@@ -33,8 +33,25 @@ export async function verifySignaturesForPolicy(reference: string, requirement: 
     }
     if (result.signatures.length === 0) facts.push({ verified: false, reason: `no signature found for ${result.repository}@${result.digest}` });
   }
-  if (requirement.identities?.length && !facts.some((f) => f.verified)) {
-    facts.push({ verified: false, reason: 'keyless identities: verify with `bulkhead verify --certificate-identity` (not evaluated by policy check yet)' });
+  if (requirement.identities?.length && requirement.trustedRoot) {
+    const { loadTrustMaterial, verifyImage } = await import('../trust/index.js');
+    let rootJson: string;
+    try {
+      rootJson = await readFile(requirement.trustedRoot, 'utf8');
+    } catch (e) {
+      throw new BulkheadError('INPUT_NOT_FOUND', `${requirement.trustedRoot}: policy trusted root unreadable (${(e as NodeJS.ErrnoException).code ?? String(e)})`, { input: requirement.trustedRoot, cause: e });
+    }
+    const trustMaterial = loadTrustMaterial(rootJson, requirement.trustedRoot);
+    for (const wanted of requirement.identities) {
+      const keyless = { issuer: wanted.issuer, trustMaterial, ...(wanted.subject ? { identity: wanted.subject } : { identityRegExp: wanted.subjectRegExp! }) };
+      const result = await verifyImage(reference, [], { keyless });
+      const valid = result.signatures.filter((s) => s.status === 'valid');
+      for (const s of valid) facts.push({ verified: true, identity: { issuer: wanted.issuer, subject: s.keyName ?? wanted.subject ?? '' }, reason: s.reason });
+      if (valid.length === 0) {
+        const why = result.signatures.map((s) => s.reason).join('; ');
+        facts.push({ verified: false, reason: `no keyless signature by ${wanted.subject ?? wanted.subjectRegExp} (issuer ${wanted.issuer})${why ? `: ${why}` : ''}` });
+      }
+    }
   }
   return facts;
 }

@@ -138,13 +138,13 @@ const cases: Case[] = [
   { name: 'signature: not verified', policy: 'trust: {signatures: {keys: [k.pub]}}', facts: facts({ signatures: [{ verified: false, keyId: 'k.pub', reason: 'digest mismatch' }] }), verdict: 'fail', evidence: ['not verified (digest mismatch)'] },
   {
     name: 'signature: keyless identity by regular expression',
-    policy: 'trust: {signatures: {identities: [{issuer: "https://token.actions.githubusercontent.com", subjectRegExp: "^https://github\\\\.com/example/"}]}}',
+    policy: 'trust: {signatures: {identities: [{issuer: "https://token.actions.githubusercontent.com", subjectRegExp: "^https://github\\\\.com/example/"}], trustedRoot: trusted_root.json}}',
     facts: facts({ signatures: [{ verified: true, identity: { issuer: 'https://token.actions.githubusercontent.com', subject: 'https://github.com/example/app/.github/workflows/release.yml@refs/tags/v1' } }] }),
     verdict: 'pass',
   },
   {
     name: 'signature: keyless, wrong issuer',
-    policy: 'trust: {signatures: {identities: [{issuer: "https://token.actions.githubusercontent.com", subject: "a@example.com"}]}}',
+    policy: 'trust: {signatures: {identities: [{issuer: "https://token.actions.githubusercontent.com", subject: "a@example.com"}], trustedRoot: trusted_root.json}}',
     facts: facts({ signatures: [{ verified: true, identity: { issuer: 'https://accounts.google.com', subject: 'a@example.com' } }] }),
     verdict: 'fail',
   },

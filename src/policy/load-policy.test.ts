@@ -171,7 +171,7 @@ describe('schema errors: FILE:LINE:COL: path: reason; expected shape', () => {
     },
     {
       name: 'an identity with both subject forms',
-      text: 'version: 1\ntrust:\n  signatures:\n    identities:\n      - issuer: https://accounts.google.com\n        subject: a@example.com\n        subjectRegExp: ".*"\n',
+      text: 'version: 1\ntrust:\n  signatures:\n    identities:\n      - issuer: https://accounts.google.com\n        subject: a@example.com\n        subjectRegExp: ".*"\n    trustedRoot: trusted_root.json\n',
       needle: 'issuer',
       path: 'trust.signatures.identities[0]',
       reason: /exactly one of subject, subjectRegExp/u,

@@ -39,9 +39,11 @@ const signatures = z
   .strictObject({
     keys: z.array(nonEmpty.describe('a path to a PEM public key')).min(1).optional(),
     identities: z.array(identity).min(1).optional(),
+    trustedRoot: nonEmpty.optional().describe('a path to a Sigstore trusted_root.json (keyless signatures are verified offline against it)'),
   })
   .refine((s) => s.keys !== undefined || s.identities !== undefined, { message: 'name at least one of keys, identities' })
-  .describe('a mapping with keys (PEM paths) and/or identities (issuer + subject)');
+  .refine((s) => s.identities === undefined || s.trustedRoot !== undefined, { message: 'identities need trustedRoot (a Sigstore trusted_root.json) to be verified offline' })
+  .describe('a mapping with keys (PEM paths) and/or identities (issuer + subject) with trustedRoot');
 
 const packageDeny = z
   .strictObject({

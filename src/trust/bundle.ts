@@ -113,5 +113,5 @@ async function judgeKeyless(bundle: BundleJson, ctx: BundleContext, policy: Keyl
     const named = parsed.statement.subject.map((s) => s.digest[algorithm]).filter((d): d is string => typeof d === 'string');
     if (!named.includes(hex)) return { ...base, status: 'digest-mismatch', reason: `digest mismatch: signed ${named.map((d) => `${algorithm}:${d}`).join(', ') || 'no subject'}, image is ${ctx.digest}` };
   }
-  return { ...base, status: 'valid', keyName: policy.identity, signedDigest: ctx.digest, reason: verdict.reason };
+  return { ...base, status: 'valid', keyName: verdict.subject ?? policy.identity ?? '', signedDigest: ctx.digest, reason: verdict.reason };
 }

@@ -44,6 +44,16 @@ describe('verifyKeylessBundle', () => {
     assert.match(verdict.reason, /identity.*someone@example\.com.*brian@dehamer\.com/);
   });
 
+  test('an identity pattern (a policy subjectRegExp) matches the signer, or rejects it by name', () => {
+    const { identity: _exact, ...issuerOnly } = policy;
+    const ok = verifyKeylessBundle(v1Message, f.artifact, { ...issuerOnly, identityRegExp: '^brian@dehamer\\.com$' });
+    assert.equal(ok.ok, true, ok.reason);
+    assert.equal(ok.subject, IDENTITY);
+    const no = verifyKeylessBundle(v1Message, f.artifact, { ...issuerOnly, identityRegExp: '^release@example\\.com$' });
+    assert.equal(no.ok, false);
+    assert.match(no.reason, /identity brian@dehamer\.com does not match \^release@example/);
+  });
+
   test('wrong issuer is rejected, naming the issuer', () => {
     const verdict = verifyKeylessBundle(v1Message, f.artifact, { ...policy, issuer: 'https://accounts.google.com' });
     assert.equal(verdict.ok, false);

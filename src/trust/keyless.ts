@@ -12,8 +12,10 @@ import { toSignedEntity, toTrustMaterial, Verifier, type TrustMaterial } from '@
 import { BulkheadError } from '../errors.js';
 
 export interface KeylessPolicy {
-  /** The certificate's subject alternative name (an e-mail or a workflow URI), compared exactly. */
-  identity: string;
+  /** The certificate's subject alternative name (an e-mail or a workflow URI), compared exactly... */
+  identity?: string;
+  /** ...or matched by this regular expression (a policy's `subjectRegExp`). One of the two is required. */
+  identityRegExp?: string;
   /** The OIDC issuer recorded in the certificate (Fulcio extension 1.3.6.1.4.1.57264.1.1 / .8). */
   issuer: string;
   trustMaterial: TrustMaterial;
@@ -23,6 +25,8 @@ export interface KeylessVerdict {
   ok: boolean;
   /** One line: what matched, or which check failed. */
   reason: string;
+  /** The certificate identity that signed, when the checks passed. */
+  subject?: string;
   /** The DSSE payload when the bundle holds an envelope (the caller checks its subject). */
   dssePayload?: { payloadType: string; payload: Buffer };
 }
@@ -51,7 +55,7 @@ export function loadTrustMaterial(json: string, what: string): TrustMaterial {
  * manifest); for a DSSE envelope it may be omitted, the signature then covers the envelope's PAE.
  */
 export function verifyKeylessBundle(bundleJson: unknown, artifact: Buffer | undefined, policy: KeylessPolicy): KeylessVerdict {
-  if (!policy.identity || !policy.issuer) {
+  if ((!policy.identity && !policy.identityRegExp) || !policy.issuer) {
     throw new BulkheadError('USAGE', 'keyless verification needs both a certificate identity and an OIDC issuer');
   }
   let bundle;
@@ -65,12 +69,18 @@ export function verifyKeylessBundle(bundleJson: unknown, artifact: Buffer | unde
   try {
     const entity = toSignedEntity(bundle, artifact);
     const signer = new Verifier(policy.trustMaterial).verify(entity, {
-      subjectAlternativeName: policy.identity,
+      ...(policy.identity ? { subjectAlternativeName: policy.identity } : {}),
       extensions: { issuer: policy.issuer },
     });
+    const subject = signer.identity?.subjectAlternativeName ?? policy.identity ?? '';
+    // a pattern is checked here, after every Sigstore check passed for the issuer
+    if (policy.identityRegExp && !new RegExp(policy.identityRegExp, 'u').test(subject)) {
+      return { ok: false, reason: `keyless verification failed: identity ${subject} does not match ${policy.identityRegExp}` };
+    }
     const verdict: KeylessVerdict = {
       ok: true,
-      reason: `keyless signature by ${signer.identity?.subjectAlternativeName ?? policy.identity} (issuer ${signer.identity?.extensions?.issuer ?? policy.issuer})`,
+      subject,
+      reason: `keyless signature by ${subject} (issuer ${signer.identity?.extensions?.issuer ?? policy.issuer})`,
     };
     if (bundle.content.$case === 'dsseEnvelope') {
       const env = bundle.content.dsseEnvelope;

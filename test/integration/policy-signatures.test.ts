@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { runCli } from '../harness/cli.js';
 import { buildOciLayout, pushLayout, startRegistry, type RunningRegistry } from '../harness/registry.js';
 import { generateKeyPair, loadPrivateKey, signImage } from '../../src/trust/index.js';
+import { sigstoreFixtures } from '../../src/trust/sigstore-fixtures.js';
 
 let registry: RunningRegistry;
 let work: string;
@@ -60,4 +61,15 @@ test('unsigned, or signed with another key: the signature rule fails with its re
   const wrongKey = await check('team/app:signed', 'other.pub');
   assert.equal(wrongKey.code, 1);
   assert.match(wrongKey.rules.find((x) => x.id.includes('signature'))!.evidence.join('\n'), /does not verify|no valid/i);
+});
+
+test('keyless identities: an image without a keyless signature by that identity fails, with the reason', async () => {
+  writeFileSync(join(work, 'trusted_root.json'), sigstoreFixtures().trustedRootJson);
+  const file = join(work, 'policy-keyless.yaml');
+  writeFileSync(file, `version: 1\ntrust:\n  signatures:\n    identities:\n      - issuer: https://github.com/login/oauth\n        subjectRegExp: "^brian@"\n    trustedRoot: ${join(work, 'trusted_root.json')}\n`);
+  const r = await runCli(['policy', 'check', `${registry.registry}/team/app:signed`, '--policy', file, '--format', 'json', '--no-progress']);
+  assert.equal(r.code, 1, r.stderr);
+  const rule = (JSON.parse(r.stdout) as { rules: { id: string; verdict: string; evidence: string[] }[] }).rules.find((x) => x.id.includes('signature'))!;
+  assert.equal(rule.verdict, 'fail');
+  assert.match(rule.evidence.join('\n'), /no keyless signature by \^brian@ \(issuer https:\/\/github\.com\/login\/oauth\)/);
 });
