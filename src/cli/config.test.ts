@@ -53,6 +53,23 @@ test('json output is a valid scan result; --fail-on sets exit code 1 only when a
   }
 });
 
+test('--ignorefile suppresses configuration findings by id and path, and the gate ignores them', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bulkhead-config-'));
+  try {
+    const out = join(dir, 'r.json');
+    const file = `${PSS}/baseline/v1.37/fail/privileged0.yaml`;
+    const ignore = join(dir, 'ignore.yaml');
+    writeFileSync(ignore, `version: 1\nignore:\n  - kind: misconfiguration\n    id: PSS-privileged\n    paths: ["**/privileged0.yaml"]\n    reason: "the node agent needs it"\n`);
+    const r = await run([file, '--pss', 'baseline', '--format', 'json', '-o', out, '--fail-on', 'critical', '--ignorefile', ignore]);
+    assert.equal(r.exitCode, 0);
+    const doc = JSON.parse(readFileSync(out, 'utf8'));
+    const priv = doc.findings.find((f: { id: string }) => f.id === 'PSS-privileged');
+    assert.equal(priv.suppression.reason, 'the node agent needs it');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a directory with Dockerfiles, YAML and unrelated files; parse errors are warnings', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'bulkhead-config-'));
   try {

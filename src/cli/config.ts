@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { BulkheadError } from '../errors.js';
 import type { ScanResult } from '../findings/scan-result.js';
@@ -14,6 +15,7 @@ interface ConfigFlags {
   output?: string;
   failOn?: string;
   trustedRegistries?: string;
+  ignorefile?: string;
 }
 
 export function configCommand(ctx: CliContext): Command {
@@ -30,7 +32,8 @@ export function configCommand(ctx: CliContext): Command {
     .addOption(new Option('-f, --format <format>', 'report format').choices([...REPORT_FORMATS]).default('table'))
     .option('-o, --output <file>', 'write the report to FILE (written atomically)')
     .option('--fail-on <severity>', 'exit 1 when a finding is at or above SEVERITY (critical, high, medium, low, negligible)')
-    .option('--trusted-registries <list>', 'comma-separated registries or registry/path prefixes images may come from');
+    .option('--trusted-registries <list>', 'comma-separated registries or registry/path prefixes images may come from')
+    .option('--ignorefile <file>', 'suppression rules (default ./.bulkheadignore.yaml when present; rules with kind: misconfiguration)');
   cmd.addHelpText(
     'after',
     `
@@ -54,7 +57,18 @@ Examples:
     const scan = await scanConfig(path, { pss: flags.pss, ...(trustedRegistries ? { trustedRegistries } : {}) });
     reporter.stop();
     for (const w of scan.warnings) reporter.warn(w);
-    const result = configScanResult(path, scan.findings, scan.warnings, { toolVersion: ctx.version, ...(failOn ? { failOn } : {}) });
+    // the same suppression rules as `bulkhead scan` (kind: misconfiguration, ids, paths, expiry)
+    let findings = scan.findings;
+    const warnings = [...scan.warnings];
+    const ignorePath = flags.ignorefile ?? (existsSync('.bulkheadignore.yaml') ? '.bulkheadignore.yaml' : undefined);
+    if (ignorePath) {
+      const { loadIgnoreFile, applySuppressions } = await import('../findings/index.js');
+      const suppressed = applySuppressions(findings, { ignore: await loadIgnoreFile(ignorePath) }, new Date());
+      findings = suppressed.findings;
+      for (const w of suppressed.warnings) reporter.warn(w);
+      warnings.push(...suppressed.warnings);
+    }
+    const result = configScanResult(path, findings, warnings, { toolVersion: ctx.version, ...(failOn ? { failOn } : {}) });
     const color = flags.format === 'table' && !flags.output && process.stdout.isTTY === true;
     const text = await renderReport(flags.format, result, { color, ...(process.stdout.columns ? { width: process.stdout.columns } : {}) });
     await writeOutput(text.endsWith('\n') ? text : text + '\n', flags.output);
