@@ -10,6 +10,7 @@ import { dbCommand } from './db.js';
 import { configCommand } from './config.js';
 import { attestCommand, keyCommand, signCommand, verifyAttestationCommand, verifyCommand } from './trust.js';
 import { policyCommand } from './policy.js';
+import { agentCommand } from './agent.js';
 import { verifySignaturesForPolicy } from './policy-signatures.js';
 import type { CliContext } from './context.js';
 
@@ -41,7 +42,7 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = c;
     },
   };
-  for (const make of [sbomCommand, scanCommand, configCommand, dbCommand, keyCommand, signCommand, verifyCommand, attestCommand, verifyAttestationCommand]) program.addCommand(make(ctx).exitOverride());
+  for (const make of [sbomCommand, scanCommand, configCommand, dbCommand, keyCommand, signCommand, verifyCommand, attestCommand, verifyAttestationCommand, agentCommand]) program.addCommand(make(ctx).exitOverride());
   program.addCommand(policyCommand(ctx, { verifySignatures: verifySignaturesForPolicy }).exitOverride());
 
   try {

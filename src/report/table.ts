@@ -27,7 +27,7 @@ interface Column {
 
 const COLUMNS: Column[] = [
   { title: 'ID', max: 36, min: 14, cell: (f) => (firstAlias(f) ? `${f.id} (${firstAlias(f)})` : f.id) },
-  { title: 'PACKAGE', max: 32, min: 10, cell: (f) => f.target.package?.name ?? (f.target.path ? (f.target.line ? `${f.target.path}:${f.target.line}` : f.target.path) : '') },
+  { title: 'PACKAGE', max: 32, min: 10, cell: (f) => f.target.package?.name ?? (f.target.path ? (f.target.line ? `${f.target.path}:${f.target.line}` : f.target.path) : (f.target.container ?? '')) },
   { title: 'INSTALLED', max: 24, min: 8, cell: (f) => f.target.package?.version ?? '' },
   { title: 'FIXED', max: 24, min: 8, cell: fixedLabel },
   { title: 'LAYER', max: 16, min: 5, cell: layerLabel },

@@ -1,0 +1,68 @@
+import { Command, Option } from 'commander';
+import { BulkheadError } from '../errors.js';
+import { SEVERITIES, type Finding, type Severity } from '../findings/types.js';
+import type { ScanResult } from '../findings/scan-result.js';
+import { REPORT_FORMATS, type ReportFormat } from '../report/formats.js';
+import { parseSeverity, severityRank } from '../scan/severity-order.js';
+import { EXIT } from './exit-codes.js';
+import { writeOutput } from './output.js';
+import type { CliContext } from './context.js';
+
+interface InventoryFlags {
+  dockerHost?: string;
+  all?: boolean;
+  format: ReportFormat;
+  output?: string;
+  failOn?: string;
+}
+
+/** `bulkhead agent`: the runtime side. Today the container inventory; event probes and profiles next. */
+export function agentCommand(ctx: CliContext): Command {
+  const agent = new Command('agent').summary('runtime protection for Docker hosts (container inventory)');
+  const inventory = new Command('inventory')
+    .summary('list running containers and flag risky settings')
+    .description(
+      'Reads the Docker Engine and reports, per running container: privileged mode, engine socket and\n' +
+        'sensitive host path mounts, host namespaces, added capabilities, user drift from the image,\n' +
+        'missing memory/CPU/pids limits, and secrets passed in environment variables or arguments\n' +
+        '(names and redacted matches only).',
+    )
+    .option('--docker-host <url>', 'Docker Engine endpoint (default $DOCKER_HOST or unix:///var/run/docker.sock)')
+    .option('--all', 'include stopped containers')
+    .addOption(new Option('-f, --format <format>', 'report format').choices([...REPORT_FORMATS]).default('table'))
+    .option('-o, --output <file>', 'write the report to FILE (written atomically)')
+    .option('--fail-on <severity>', 'exit 1 when a finding is at or above SEVERITY')
+    .action(async (flags: InventoryFlags) => {
+      const failOn = flags.failOn === undefined ? undefined : parseSeverity(flags.failOn);
+      if (flags.failOn !== undefined && (!failOn || failOn === 'unknown')) throw new BulkheadError('USAGE', `--fail-on "${flags.failOn}": expected critical, high, medium, low or negligible`);
+      const { daemonEndpoint } = await import('../image/daemon-api.js');
+      const { inspectInventory } = await import('../runtime/index.js');
+      const { renderReport } = await import('../report/index.js');
+      const endpoint = daemonEndpoint(flags.dockerHost ?? process.env['DOCKER_HOST']);
+      const result = await inspectInventory(endpoint, { ...(flags.all ? { all: true } : {}) });
+      const scan = inventoryResult(endpoint.display, result.findings, ctx.version, failOn);
+      const text = await renderReport(flags.format, scan, { color: flags.format === 'table' && !flags.output && process.stdout.isTTY === true });
+      await writeOutput(text.endsWith('\n') ? text : text + '\n', flags.output);
+      if (failOn && scan.findings.some((f) => f.severity !== 'unknown' && severityRank(f.severity) <= severityRank(failOn))) ctx.setExitCode(EXIT.POLICY_VIOLATION);
+    });
+  agent.addCommand(inventory.exitOverride());
+  return agent;
+}
+
+/** Runtime findings in the report shape every format renders (the subject is the Docker host). */
+function inventoryResult(host: string, findings: Finding[], version: string, failOn: Severity | undefined): ScanResult {
+  const sorted = [...findings].sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || (a.target.container ?? '').localeCompare(b.target.container ?? '') || a.id.localeCompare(b.id));
+  const summary = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const f of sorted) summary[f.severity]++;
+  return {
+    schemaVersion: 1,
+    tool: { name: 'bulkhead', version },
+    createdAt: new Date().toISOString(),
+    image: { reference: host, transport: 'docker-daemon', labels: {}, layers: [] },
+    packagesScanned: 0,
+    findings: sorted,
+    summary,
+    options: failOn ? { failOn } : {},
+    warnings: [],
+  };
+}
