@@ -18,7 +18,28 @@ interface InventoryFlags {
 
 /** `bulkhead agent`: the runtime side. Today the container inventory; event probes and profiles next. */
 export function agentCommand(ctx: CliContext): Command {
-  const agent = new Command('agent').summary('runtime protection for Docker hosts (container inventory)');
+  const agent = new Command('agent')
+    .summary('runtime protection for Docker hosts: drift prevention, container inventory')
+    .description(
+      'With --mode, runs in the foreground until SIGTERM: every exec in a container is seen through\n' +
+        'bpftrace (kernel exec tracepoint). An executable that is not in the container\'s image (created or\n' +
+        'changed in its writable layer, or run from memory) is reported as drift; in protect mode it is\n' +
+        'killed in the kernel at exec, before it runs any of its own code (action blocked-at-exec), or at\n' +
+        'once from user space when the kernel check cannot see it (action killed). One JSON object per\n' +
+        'event line goes to --events FILE (or standard output). Needs root, bpftrace and tracefs (mounted\n' +
+        'by the agent when missing).',
+    )
+    .addOption(new Option('--mode <mode>', 'monitor (alert) or protect (block drift)').choices(['monitor', 'protect']))
+    .option('--events <file>', 'append events as JSON lines to FILE (default: standard output)')
+    .option('--containers <ids>', 'protect only these containers (comma-separated ids or names; default: those running at start)')
+    .option('--docker-host <url>', 'Docker Engine endpoint (default $DOCKER_HOST or unix:///var/run/docker.sock)')
+    .action(async (flags: { mode?: 'monitor' | 'protect'; events?: string; containers?: string; dockerHost?: string }) => {
+      if (!flags.mode) {
+        agent.outputHelp();
+        return;
+      }
+      await runAgent(ctx, { mode: flags.mode, ...flags });
+    });
   const inventory = new Command('inventory')
     .summary('list running containers and flag risky settings')
     .description(
@@ -65,4 +86,37 @@ function inventoryResult(host: string, findings: Finding[], version: string, fai
     options: failOn ? { failOn } : {},
     warnings: [],
   };
+}
+
+/** The foreground agent: drift events until SIGTERM or SIGINT. */
+async function runAgent(ctx: CliContext, flags: { mode: 'monitor' | 'protect'; events?: string; containers?: string; dockerHost?: string }): Promise<void> {
+  const { appendFileSync } = await import('node:fs');
+  const { daemonEndpoint } = await import('../image/daemon-api.js');
+  const { listContainers, startDriftMonitor } = await import('../runtime/index.js');
+  const reporter = ctx.reporter();
+  const endpoint = daemonEndpoint(flags.dockerHost ?? process.env['DOCKER_HOST']);
+  // the kernel check is limited to Docker's containers: an overlay root of the host itself (a
+  // machine that runs in a container) must never be "protected"
+  const containerIds = flags.containers
+    ? flags.containers.split(',').map((s) => s.trim()).filter(Boolean)
+    : (await listContainers(endpoint)).map((c) => c.Id);
+  const write = (line: string): void => {
+    if (flags.events) appendFileSync(flags.events, line + '\n');
+    else process.stdout.write(line + '\n');
+  };
+  const monitor = await startDriftMonitor({
+    mode: flags.mode,
+    reporter,
+    containerIds,
+    ...(endpoint.socketPath ? { dockerSocket: endpoint.socketPath } : {}),
+    onEvent: (event) => write(JSON.stringify(event)),
+  });
+  if (monitor.mountedTracefs) reporter.warn('mounted tracefs at /sys/kernel/tracing (it was missing)');
+  reporter.warn(`agent running in ${flags.mode} mode for ${containerIds.length} container(s); SIGTERM stops it`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  await monitor.stop();
+  reporter.stop();
 }

@@ -1,5 +1,6 @@
 /**
- * The runtime agent: the Docker inventory today; event probes, detectors and responses later.
+ * The runtime agent: the Docker inventory, kernel exec events (bpftrace) and drift prevention;
+ * profiles and detectors next.
  */
 export {
   listContainers,
@@ -21,3 +22,17 @@ export {
   type EngineContainerSummary,
   type EngineImageInspect,
 } from './inventory/index.js';
+export {
+  startDriftMonitor,
+  startExecProbe,
+  ensureTracefs,
+  containerIdFromCgroup,
+  type DriftMonitor,
+  type DriftMonitorOptions,
+  type DriftEvent,
+  type DriftAction,
+  type ExecProbe,
+  type ExecProbeOptions,
+  type KernelExec,
+  type ContainerInfo,
+} from './probes/index.js';

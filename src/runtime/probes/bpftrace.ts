@@ -1,0 +1,135 @@
+/**
+ * Adapter around the `bpftrace` program (Debian package `bpftrace`): mounts tracefs when the
+ * tracepoint folder is missing, runs the exec program with JSON output (`-f json`, one object per
+ * line: {"type":"printf","data":...}), and hands every exec to a callback. Needs root.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { BulkheadError } from '../../errors.js';
+import type { Reporter } from '../../progress.js';
+import { execProgram, parseExecLine, type ExecProgramOptions, type KernelExec } from './exec-program.js';
+
+export const TRACEFS = '/sys/kernel/tracing';
+
+export interface ExecProbe {
+  /** True when this probe mounted tracefs itself. */
+  mountedTracefs: boolean;
+  stop(): Promise<void>;
+}
+
+export interface ExecProbeOptions extends ExecProgramOptions {
+  onExec(exec: KernelExec): void;
+  reporter: Reporter;
+  /** Path of the bpftrace binary; found on PATH by default. */
+  bpftrace?: string;
+  /** Milliseconds to wait for the probe to attach. */
+  attachTimeoutMs?: number;
+}
+
+/**
+ * Mounts tracefs at /sys/kernel/tracing when its `events` folder is missing: bpftrace attaches
+ * tracepoints through it. Returns true when a mount was made.
+ */
+export function ensureTracefs(reporter: Reporter): boolean {
+  if (existsSync(`${TRACEFS}/events`)) return false;
+  const result = spawnSync('mount', ['-t', 'tracefs', 'nodev', TRACEFS], { encoding: 'utf8' });
+  if (result.status !== 0 || !existsSync(`${TRACEFS}/events`)) {
+    throw new BulkheadError(
+      'INTERNAL',
+      `cannot mount tracefs at ${TRACEFS}: ${(result.stderr || result.error?.message || 'unknown error').trim()}`,
+      { input: TRACEFS },
+    );
+  }
+  reporter.warn(`mounted tracefs at ${TRACEFS} (its events folder was missing)`);
+  return true;
+}
+
+/** Starts the exec probe and resolves once bpftrace reports its probe attached. */
+export async function startExecProbe(options: ExecProbeOptions): Promise<ExecProbe> {
+  const mountedTracefs = ensureTracefs(options.reporter);
+  const program = execProgram(options);
+  const command = options.bpftrace ?? 'bpftrace';
+  // --unsafe allows signal(); -B line flushes each event at once.
+  const child = spawn(command, ['--unsafe', '-B', 'line', '-f', 'json', '-e', program], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (s: string) => (stderr = (stderr + s).slice(-4000)));
+
+  const attached = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(probeError(`did not attach within ${options.attachTimeoutMs ?? 30_000} ms`, stderr)),
+      options.attachTimeoutMs ?? 30_000,
+    );
+    child.once('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      const hint = e.code === 'ENOENT' ? ' (install the Debian package bpftrace)' : '';
+      reject(probeError(`cannot start ${command}: ${e.message}${hint}`, ''));
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(probeError(`exited before attaching (${code ?? signal})`, stderr));
+    });
+    const lines = createInterface({ input: child.stdout });
+    lines.on('line', (line) => {
+      const message = parseJsonLine(line);
+      if (!message) return;
+      if (message.type === 'attached_probes') {
+        clearTimeout(timer);
+        resolve();
+      } else if (message.type === 'printf' && typeof message.data === 'string') {
+        for (const part of message.data.split('\n')) {
+          const exec = parseExecLine(part);
+          if (exec) options.onExec(exec);
+        }
+      }
+    });
+  });
+  try {
+    await attached;
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw e;
+  }
+  child.removeAllListeners('exit');
+  child.on('exit', (code, signal) => {
+    options.reporter.warn(`bpftrace exec probe exited (${code ?? signal})`, { stderr: stderr.slice(-500) });
+  });
+  return { mountedTracefs, stop: () => stopChild(child) };
+}
+
+function parseJsonLine(line: string): { type?: unknown; data?: unknown } | undefined {
+  try {
+    const value: unknown = JSON.parse(line);
+    return typeof value === 'object' && value !== null ? (value as { type?: unknown; data?: unknown }) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function probeError(reason: string, stderr: string): BulkheadError {
+  // The RLIMIT_MEMLOCK warning bpftrace prints on recent kernels is harmless; keep the rest.
+  const tail = stderr
+    .split('\n')
+    .filter((l) => l.trim() && !l.includes('RLIMIT_MEMLOCK'))
+    .slice(-5)
+    .join(' | ');
+  return new BulkheadError('INTERNAL', `bpftrace exec probe ${reason}${tail ? `: ${tail}` : ''}`, {
+    input: 'bpftrace',
+  });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.removeAllListeners('exit');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGINT');
+  });
+}
