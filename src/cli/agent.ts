@@ -97,9 +97,12 @@ async function runAgent(ctx: CliContext, flags: { mode: 'monitor' | 'protect'; e
   const endpoint = daemonEndpoint(flags.dockerHost ?? process.env['DOCKER_HOST']);
   // the kernel check is limited to Docker's containers: an overlay root of the host itself (a
   // machine that runs in a container) must never be "protected"
+  // monitor mode watches every container; protect mode acts only on the listed (or running) ones
   const containerIds = flags.containers
     ? flags.containers.split(',').map((s) => s.trim()).filter(Boolean)
-    : (await listContainers(endpoint)).map((c) => c.Id);
+    : flags.mode === 'protect'
+      ? (await listContainers(endpoint)).map((c) => c.Id)
+      : undefined;
   const write = (line: string): void => {
     if (flags.events) appendFileSync(flags.events, line + '\n');
     else process.stdout.write(line + '\n');
@@ -107,12 +110,12 @@ async function runAgent(ctx: CliContext, flags: { mode: 'monitor' | 'protect'; e
   const monitor = await startDriftMonitor({
     mode: flags.mode,
     reporter,
-    containerIds,
+    ...(containerIds ? { containerIds } : {}),
     ...(endpoint.socketPath ? { dockerSocket: endpoint.socketPath } : {}),
     onEvent: (event) => write(JSON.stringify(event)),
   });
   if (monitor.mountedTracefs) reporter.warn('mounted tracefs at /sys/kernel/tracing (it was missing)');
-  reporter.warn(`agent running in ${flags.mode} mode for ${containerIds.length} container(s); SIGTERM stops it`);
+  reporter.warn(`agent running in ${flags.mode} mode for ${containerIds ? `${containerIds.length} container(s)` : 'every container'}; SIGTERM stops it`);
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);

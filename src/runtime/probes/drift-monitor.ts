@@ -57,6 +57,9 @@ export async function startDriftMonitor(options: DriftMonitorOptions): Promise<D
       container = lookup.byRootDevice(exec.device) ?? lookup.byPid(exec.pid);
     }
     if (!container) return;
+    // a list of containers is the agent's whole scope: others are neither reported nor killed (a
+    // build step's container running what it just installed must never be touched)
+    if (options.containerIds && !inScope(container, options.containerIds)) return;
     const facts = processFacts(exec, container);
     const reason = driftReason(exec, facts);
     if (!reason) return;
@@ -76,6 +79,10 @@ export async function startDriftMonitor(options: DriftMonitorOptions): Promise<D
     },
   });
   return { mountedTracefs: probe.mountedTracefs, stop: () => probe.stop() };
+}
+
+function inScope(container: ContainerInfo, wanted: readonly string[]): boolean {
+  return wanted.some((w) => container.id === w || container.name === w || container.id.startsWith(w));
 }
 
 function processFacts(exec: KernelExec, container: ContainerInfo): ProcessFacts {
