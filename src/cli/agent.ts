@@ -7,6 +7,10 @@ import { parseSeverity, severityRank } from '../scan/severity-order.js';
 import { EXIT } from './exit-codes.js';
 import { writeOutput } from './output.js';
 import type { CliContext } from './context.js';
+import type { AgentRunFlags } from './agent-run.js';
+import { profilesCommand } from './agent-profiles.js';
+import { eventsCommand } from './agent-events.js';
+import { diffCommand } from './agent-diff.js';
 
 interface InventoryFlags {
   dockerHost?: string;
@@ -16,29 +20,51 @@ interface InventoryFlags {
   failOn?: string;
 }
 
-/** `bulkhead agent`: the runtime side. Today the container inventory; event probes and profiles next. */
+/** `bulkhead agent`: the runtime side (foreground agent, inventory, profiles, events, diff). */
 export function agentCommand(ctx: CliContext): Command {
   const agent = new Command('agent')
-    .summary('runtime protection for Docker hosts: drift prevention, container inventory')
+    .summary('runtime protection for Docker hosts: drift prevention, behaviour profiles, threat detection')
     .description(
-      'With --mode, runs in the foreground until SIGTERM: every exec in a container is seen through\n' +
-        'bpftrace (kernel exec tracepoint). An executable that is not in the container\'s image (created or\n' +
-        'changed in its writable layer, or run from memory) is reported as drift; in protect mode it is\n' +
-        'killed in the kernel at exec, before it runs any of its own code (action blocked-at-exec), or at\n' +
-        'once from user space when the kernel check cannot see it (action killed). One JSON object per\n' +
-        'event line goes to --events FILE (or standard output). Needs root, bpftrace and tracefs (mounted\n' +
+      'With --mode, runs in the foreground until SIGTERM. One bpftrace program (exec, TCP connect and\n' +
+        'listen, process creation, writes and chmod +x, setuid, ptrace) watches the containers; where eBPF\n' +
+        'is unavailable the agent polls /proc instead and says so.\n' +
+        '\n' +
+        'Drift: an executable that is not in the container\'s image (created or changed in its writable\n' +
+        'layer, or run from memory) is reported; in protect mode it is killed in the kernel at exec, before\n' +
+        'it runs any of its own code (action blocked-at-exec), or at once from user space where the kernel\n' +
+        'check cannot see it (action killed).\n' +
+        'Profiles: learn mode records, per image, the executables, parent-child pairs, listening ports,\n' +
+        'outbound destinations and written paths (readable YAML, see `agent profiles`); monitor mode alerts\n' +
+        'on anything outside the profile; protect mode also kills the process (or pauses/stops the\n' +
+        'container, per policy). The agent\'s mode is a ceiling for each profile\'s own mode.\n' +
+        'Detectors: reputation-listed destinations, port scans, fork bombs, interactive shells, sshd,\n' +
+        'database images connecting out, containers past their time to live, root containers, setuid to\n' +
+        'root, ptrace. Settings come from the `runtime:` section of the policy file (docs/policy.md).\n' +
+        '\n' +
+        'Events: one JSON object per line to --events FILE (standard output when not given), the local\n' +
+        'store (SQLite, read with `agent events`) and --syslog. Needs root, bpftrace and tracefs (mounted\n' +
         'by the agent when missing).',
     )
-    .addOption(new Option('--mode <mode>', 'monitor (alert) or protect (block drift)').choices(['monitor', 'protect']))
+    .addOption(new Option('--mode <mode>', 'learn (record profiles), monitor (alert) or protect (respond)').choices(['learn', 'monitor', 'protect']))
     .option('--events <file>', 'append events as JSON lines to FILE (default: standard output)')
-    .option('--containers <ids>', 'protect only these containers (comma-separated ids or names; default: those running at start)')
+    .option('--store <file>', 'SQLite event store (default: STATE_DIR/agent.db)')
+    .option('--no-store', 'keep no local event store')
+    .option('--syslog <target>', 'also send events to syslog: udp://HOST:PORT, tcp://HOST:PORT or unix:///PATH')
+    .option('--policy <file>', 'policy file whose runtime: section configures networks, lists, detectors, TTL and profiles')
+    .option('--profiles <dir>', 'behaviour profiles folder (default: $BULKHEAD_PROFILES_DIR or STATE_DIR/profiles)')
+    .option('--state-dir <dir>', 'state folder (default: $BULKHEAD_STATE_DIR or /var/lib/bulkhead)')
+    .option('--reputation <file...>', 'bad-IP lists (FireHOL netset, Spamhaus DROP) in addition to the policy\'s')
+    .option('--learn-for <duration>', 'new profiles leave learn mode after DURATION (30m, 12h, 7d)')
+    .addOption(new Option('--probe <probe>', 'event source').choices(['auto', 'bpftrace', 'procfs']).default('auto'))
+    .option('--containers <ids>', 'watch only these containers (comma-separated ids or names; protect mode default: those running at start)')
     .option('--docker-host <url>', 'Docker Engine endpoint (default $DOCKER_HOST or unix:///var/run/docker.sock)')
-    .action(async (flags: { mode?: 'monitor' | 'protect'; events?: string; containers?: string; dockerHost?: string }) => {
+    .action(async (flags: Omit<AgentRunFlags, 'mode'> & { mode?: AgentRunFlags['mode'] }) => {
       if (!flags.mode) {
         agent.outputHelp();
         return;
       }
-      await runAgent(ctx, { mode: flags.mode, ...flags });
+      const { runAgent } = await import('./agent-run.js');
+      await runAgent(ctx, { ...flags, mode: flags.mode });
     });
   const inventory = new Command('inventory')
     .summary('list running containers and flag risky settings')
@@ -53,7 +79,9 @@ export function agentCommand(ctx: CliContext): Command {
     .addOption(new Option('-f, --format <format>', 'report format').choices([...REPORT_FORMATS]).default('table'))
     .option('-o, --output <file>', 'write the report to FILE (written atomically)')
     .option('--fail-on <severity>', 'exit 1 when a finding is at or above SEVERITY')
-    .action(async (flags: InventoryFlags) => {
+    .action(async (own: InventoryFlags, command: Command) => {
+      // `agent` has --docker-host too: commander hands it to the parent, wherever it is written
+      const flags = { ...own, ...pickDefined(command.optsWithGlobals(), ['dockerHost']) } as InventoryFlags;
       const failOn = flags.failOn === undefined ? undefined : parseSeverity(flags.failOn);
       if (flags.failOn !== undefined && (!failOn || failOn === 'unknown')) throw new BulkheadError('USAGE', `--fail-on "${flags.failOn}": expected critical, high, medium, low or negligible`);
       const { daemonEndpoint } = await import('../image/daemon-api.js');
@@ -67,6 +95,9 @@ export function agentCommand(ctx: CliContext): Command {
       if (failOn && scan.findings.some((f) => f.severity !== 'unknown' && severityRank(f.severity) <= severityRank(failOn))) ctx.setExitCode(EXIT.POLICY_VIOLATION);
     });
   agent.addCommand(inventory.exitOverride());
+  agent.addCommand(profilesCommand(ctx).exitOverride());
+  agent.addCommand(eventsCommand(ctx).exitOverride());
+  agent.addCommand(diffCommand(ctx).exitOverride());
   return agent;
 }
 
@@ -88,38 +119,9 @@ function inventoryResult(host: string, findings: Finding[], version: string, fai
   };
 }
 
-/** The foreground agent: drift events until SIGTERM or SIGINT. */
-async function runAgent(ctx: CliContext, flags: { mode: 'monitor' | 'protect'; events?: string; containers?: string; dockerHost?: string }): Promise<void> {
-  const { appendFileSync } = await import('node:fs');
-  const { daemonEndpoint } = await import('../image/daemon-api.js');
-  const { listContainers, startDriftMonitor } = await import('../runtime/index.js');
-  const reporter = ctx.reporter();
-  const endpoint = daemonEndpoint(flags.dockerHost ?? process.env['DOCKER_HOST']);
-  // the kernel check is limited to Docker's containers: an overlay root of the host itself (a
-  // machine that runs in a container) must never be "protected"
-  // monitor mode watches every container; protect mode acts only on the listed (or running) ones
-  const containerIds = flags.containers
-    ? flags.containers.split(',').map((s) => s.trim()).filter(Boolean)
-    : flags.mode === 'protect'
-      ? (await listContainers(endpoint)).map((c) => c.Id)
-      : undefined;
-  const write = (line: string): void => {
-    if (flags.events) appendFileSync(flags.events, line + '\n');
-    else process.stdout.write(line + '\n');
-  };
-  const monitor = await startDriftMonitor({
-    mode: flags.mode,
-    reporter,
-    ...(containerIds ? { containerIds } : {}),
-    ...(endpoint.socketPath ? { dockerSocket: endpoint.socketPath } : {}),
-    onEvent: (event) => write(JSON.stringify(event)),
-  });
-  if (monitor.mountedTracefs) reporter.warn('mounted tracefs at /sys/kernel/tracing (it was missing)');
-  reporter.warn(`agent running in ${flags.mode} mode for ${containerIds ? `${containerIds.length} container(s)` : 'every container'}; SIGTERM stops it`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGTERM', resolve);
-    process.once('SIGINT', resolve);
-  });
-  await monitor.stop();
-  reporter.stop();
+/** The named options that were given (parent options that share a subcommand's flag names). */
+export function pickDefined(options: Record<string, unknown>, names: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of names) if (typeof options[name] === 'string') out[name] = options[name] as string;
+  return out;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { runtimeConfigSchema } from '../runtime/config/index.js';
 import parseSpdxExpression from 'spdx-expression-parse';
 import { globToRegExp } from '../findings/index.js';
 import { parseVersionRange } from './version-range.js';
@@ -128,6 +129,8 @@ export const policySchema = z.strictObject({
       forbidDockerSocket: z.boolean().optional(),
     })
     .optional(),
+  /** The runtime agent's settings (networks, reputation lists, detectors, time to live, profiles). */
+  runtime: runtimeConfigSchema.optional(),
   exceptions: z.array(exception).default([]),
 });
 

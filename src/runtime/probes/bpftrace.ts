@@ -8,7 +8,9 @@ import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { BulkheadError } from '../../errors.js';
 import type { Reporter } from '../../progress.js';
+import { eventProgram, parseProbeLine, type EventProgramOptions } from './event-program.js';
 import { execProgram, parseExecLine, type ExecProgramOptions, type KernelExec } from './exec-program.js';
+import type { EventProbe, ProbeEvent } from './probe-event.js';
 
 export const TRACEFS = '/sys/kernel/tracing';
 
@@ -47,8 +49,34 @@ export function ensureTracefs(reporter: Reporter): boolean {
 
 /** Starts the exec probe and resolves once bpftrace reports its probe attached. */
 export async function startExecProbe(options: ExecProbeOptions): Promise<ExecProbe> {
+  return runBpftrace(execProgram(options), (line) => {
+    const exec = parseExecLine(line);
+    if (exec) options.onExec(exec);
+  }, options);
+}
+
+export interface EventProbeOptions extends EventProgramOptions {
+  onEvent(event: ProbeEvent): void;
+  reporter: Reporter;
+  bpftrace?: string;
+  attachTimeoutMs?: number;
+}
+
+/** Starts the agent's whole program (exec, network, fork, write, setuid, ptrace probes). */
+export async function startEventProbe(options: EventProbeOptions): Promise<EventProbe> {
+  const probe = await runBpftrace(eventProgram(options), (line) => {
+    const event = parseProbeLine(line);
+    if (event) options.onEvent(event);
+  }, options);
+  return { source: 'bpftrace', mountedTracefs: probe.mountedTracefs, stop: probe.stop };
+}
+
+async function runBpftrace(
+  program: string,
+  onLine: (line: string) => void,
+  options: { reporter: Reporter; bpftrace?: string; attachTimeoutMs?: number },
+): Promise<ExecProbe> {
   const mountedTracefs = ensureTracefs(options.reporter);
-  const program = execProgram(options);
   const command = options.bpftrace ?? 'bpftrace';
   // --unsafe allows signal(); -B line flushes each event at once.
   const child = spawn(command, ['--unsafe', '-B', 'line', '-f', 'json', '-e', program], {
@@ -80,10 +108,7 @@ export async function startExecProbe(options: ExecProbeOptions): Promise<ExecPro
         clearTimeout(timer);
         resolve();
       } else if (message.type === 'printf' && typeof message.data === 'string') {
-        for (const part of message.data.split('\n')) {
-          const exec = parseExecLine(part);
-          if (exec) options.onExec(exec);
-        }
+        for (const part of message.data.split('\n')) if (part) onLine(part);
       }
     });
   });
@@ -95,7 +120,7 @@ export async function startExecProbe(options: ExecProbeOptions): Promise<ExecPro
   }
   child.removeAllListeners('exit');
   child.on('exit', (code, signal) => {
-    options.reporter.warn(`bpftrace exec probe exited (${code ?? signal})`, { stderr: stderr.slice(-500) });
+    options.reporter.warn(`bpftrace probe exited (${code ?? signal})`, { stderr: stderr.slice(-500) });
   });
   return { mountedTracefs, stop: () => stopChild(child) };
 }
@@ -116,7 +141,7 @@ function probeError(reason: string, stderr: string): BulkheadError {
     .filter((l) => l.trim() && !l.includes('RLIMIT_MEMLOCK'))
     .slice(-5)
     .join(' | ');
-  return new BulkheadError('INTERNAL', `bpftrace exec probe ${reason}${tail ? `: ${tail}` : ''}`, {
+  return new BulkheadError('INTERNAL', `bpftrace probe ${reason}${tail ? `: ${tail}` : ''}`, {
     input: 'bpftrace',
   });
 }

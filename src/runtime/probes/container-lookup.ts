@@ -23,6 +23,31 @@ export interface ContainerInfo {
   upperDir?: string;
   /** Kernel device number of the container's root file system. */
   rootDevice?: number;
+  /** `Config.User` ('' = the image's default). */
+  user: string;
+  /** Real uid of the first process (host view), when readable. */
+  uid?: number;
+  /** ISO 8601 start time. */
+  startedAt: string;
+  labels: Record<string, string>;
+}
+
+/**
+ * The repository part of an image reference, without registry host, tag, digest or Docker Hub's
+ * `library/`: `docker.io/library/redis:7` and `redis@sha256:...` are both `redis`. Profiles, TTL and
+ * database rules are keyed on it. An image id (`sha256:...`) stays as it is.
+ */
+export function imageNameOf(reference: string): string {
+  if (/^sha256:[0-9a-f]{64}$/.test(reference) || /^[0-9a-f]{64}$/.test(reference)) return reference;
+  let rest = reference.split('@')[0]!;
+  const slash = rest.indexOf('/');
+  if (slash > 0) {
+    const first = rest.slice(0, slash);
+    if (first.includes('.') || first.includes(':') || first === 'localhost') rest = rest.slice(slash + 1);
+  }
+  const colon = rest.lastIndexOf(':');
+  if (colon > rest.lastIndexOf('/')) rest = rest.slice(0, colon);
+  return rest.startsWith('library/') ? rest.slice('library/'.length) : rest;
 }
 
 /** Extracts a 64-hex Docker container id from the text of /proc/PID/cgroup (v1 or v2). */
@@ -56,6 +81,11 @@ export class ContainerLookup {
     this.byDevice = byDevice;
   }
 
+  /** A known container by full id. */
+  byContainerId(id: string): ContainerInfo | undefined {
+    return this.byId.get(id);
+  }
+
   containers(): ContainerInfo[] {
     return [...this.byId.values()];
   }
@@ -81,8 +111,8 @@ export class ContainerLookup {
       Id: string;
       Name: string;
       Image: string;
-      Config?: { Image?: string };
-      State?: { Pid?: number };
+      Config?: { Image?: string; User?: string; Labels?: Record<string, string> | null };
+      State?: { Pid?: number; StartedAt?: string };
       GraphDriver?: { Name?: string; Data?: { UpperDir?: string } };
     };
     const pid = c.State?.Pid ?? 0;
@@ -97,7 +127,16 @@ export class ContainerLookup {
       image: c.Config?.Image ?? c.Image,
       imageDigest: repoDigest ?? c.Image,
       pid,
+      user: c.Config?.User ?? '',
+      startedAt: c.State?.StartedAt ?? '',
+      labels: c.Config?.Labels ?? {},
     };
+    try {
+      const uid = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+      if (uid !== undefined) info.uid = Number(uid);
+    } catch {
+      // gone
+    }
     if (c.GraphDriver?.Name === 'overlay2' && c.GraphDriver.Data?.UpperDir) info.upperDir = c.GraphDriver.Data.UpperDir;
     try {
       info.rootDevice = kernelDevFromStat(statSync(`/proc/${pid}/root/`).dev);

@@ -4,19 +4,19 @@
  * or a memfd), userspace looks at /proc/PID/exe and the container's upper dir. Pure decisions here;
  * the monitor (drift-monitor.ts) does the I/O.
  */
+import type { RuntimeEvent } from '../events/types.js';
 import type { ContainerInfo } from './container-lookup.js';
 import type { KernelExec } from './exec-program.js';
 
 export type DriftAction = 'blocked-at-exec' | 'killed' | 'alerted';
 
+/** Rule id of drift events. */
+export const DRIFT_RULE = 'BH-RT-100';
+
 /** The runtime event written for one drifted exec. */
-export interface DriftEvent {
-  time: string;
+export interface DriftEvent extends RuntimeEvent {
   type: 'drift';
-  container: { id: string; name: string; image: string; imageDigest: string };
-  process: { pid: number; path: string; cmdline: string[] };
   action: DriftAction;
-  reason: string;
 }
 
 /** What userspace could learn about the process (all optional: it may already be gone). */
@@ -53,6 +53,8 @@ export function driftEvent(
   return {
     time: now.toISOString(),
     type: 'drift',
+    severity: 'high',
+    rule: DRIFT_RULE,
     container: { id: container.id, name: container.name, image: container.image, imageDigest: container.imageDigest },
     process: { pid: exec.pid, path: exec.filename, cmdline },
     action,

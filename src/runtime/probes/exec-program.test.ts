@@ -34,7 +34,7 @@ test('the protect program kills only on the chosen overlay devices; monitor neve
 });
 
 test('parseExecLine keeps tabs inside the file name and rejects other lines', () => {
-  const line = [EXEC_LINE_TAG, '17783407591228', '32464', '32457', '1', '1', '0', '39', '367', 'busybox', '/tmp/a\tb'].join('\t');
+  const line = [EXEC_LINE_TAG, '17783407591228', '32464', '32457', '1', '1', '0', '39', '367', '0', 'busybox', '/tmp/a\tb'].join('\t');
   const exec = parseExecLine(line);
   assert.equal(exec?.filename, '/tmp/a\tb');
   assert.equal(exec?.killedInKernel, true);

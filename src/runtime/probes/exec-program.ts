@@ -44,7 +44,7 @@ export function kernelDevFromStat(stDev: number): number {
 /**
  * Fields of one printed line, tab-separated, in this order: tag, monotonic ns, pid, ppid, kernel
  * action (1 = killed in kernel), upper (1 = file in the writable layer), numlower, s_dev, cgroup id,
- * comm, filename. The filename is last so a tab inside it survives parsing.
+ * real uid, comm, filename. The filename is last so a tab inside it survives parsing.
  */
 export function execProgram(options: ExecProgramOptions): string {
   const protect = options.mode === 'protect';
@@ -66,7 +66,7 @@ export function execProgram(options: ExecProgramOptions): string {
   }
   lines.push(
     '  }',
-    `  printf("${EXEC_LINE_TAG}\\t%llu\\t%d\\t%d\\t%d\\t%d\\t%d\\t%u\\t%llu\\t%s\\t%s\\n", nsecs, pid, curtask->real_parent->tgid, $killed, $upper, $lower, $dev, cgroup, comm, str(args->filename));`,
+    `  printf("${EXEC_LINE_TAG}\\t%llu\\t%d\\t%d\\t%d\\t%d\\t%d\\t%u\\t%llu\\t%u\\t%s\\t%s\\n", nsecs, pid, curtask->real_parent->tgid, $killed, $upper, $lower, $dev, cgroup, uid, comm, str(args->filename));`,
     '}',
   );
   return lines.join('\n') + '\n';
@@ -88,6 +88,8 @@ export interface KernelExec {
   device: number;
   /** bpf_get_current_cgroup_id (meaningful on cgroup v2 only). */
   cgroupId: bigint;
+  /** Real uid after the exec (host view). */
+  uid: number;
   comm: string;
   filename: string;
 }
@@ -95,9 +97,9 @@ export interface KernelExec {
 /** Parses one line printed by `execProgram`; undefined for anything else. */
 export function parseExecLine(line: string): KernelExec | undefined {
   const parts = line.split('\t');
-  if (parts.length < 11 || parts[0] !== EXEC_LINE_TAG) return undefined;
-  const [, ns, pid, ppid, killed, upper, lower, dev, cg, comm] = parts;
-  const filename = parts.slice(10).join('\t');
+  if (parts.length < 12 || parts[0] !== EXEC_LINE_TAG) return undefined;
+  const [, ns, pid, ppid, killed, upper, lower, dev, cg, uid, comm] = parts;
+  const filename = parts.slice(11).join('\t');
   if (!/^\d+$/.test(ns!) || !/^\d+$/.test(cg!)) return undefined;
   return {
     monotonicNs: BigInt(ns!),
@@ -108,6 +110,7 @@ export function parseExecLine(line: string): KernelExec | undefined {
     lowerLayers: Number(lower),
     device: Number(dev),
     cgroupId: BigInt(cg!),
+    uid: Number(uid),
     comm: comm!,
     filename,
   };

@@ -1,0 +1,110 @@
+/**
+ * `bulkhead agent --mode learn|monitor|protect`: the foreground agent. Flags become the agent's
+ * options; events go to the local store (SQLite), --events FILE (or standard output), and syslog.
+ */
+import { join } from 'node:path';
+import { BulkheadError } from '../errors.js';
+import type { CliContext } from './context.js';
+
+export interface AgentRunFlags {
+  mode: 'learn' | 'monitor' | 'protect';
+  events?: string;
+  store?: string | false;
+  syslog?: string;
+  policy?: string;
+  profiles?: string;
+  stateDir?: string;
+  reputation?: string[];
+  probe?: 'auto' | 'bpftrace' | 'procfs';
+  containers?: string;
+  learnFor?: string;
+  dockerHost?: string;
+}
+
+/** Default folder for the agent's store and profiles. */
+export function stateDir(flag?: string): string {
+  return flag ?? process.env['BULKHEAD_STATE_DIR'] ?? '/var/lib/bulkhead';
+}
+
+export async function runAgent(ctx: CliContext, flags: AgentRunFlags): Promise<void> {
+  const { daemonEndpoint } = await import('../image/daemon-api.js');
+  const { listContainers } = await import('../runtime/index.js');
+  const { startAgent, ProfileKeeper } = await import('../runtime/agent/index.js');
+  const { defaultRuntimeConfig } = await import('../runtime/config/index.js');
+  const { createDetectors, loadReputationLists } = await import('../runtime/detectors/index.js');
+  const { ProfileStore } = await import('../runtime/profiles/index.js');
+  const { openSinks } = await import('../runtime/sinks/index.js');
+  const { createResponder } = await import('../runtime/respond/index.js');
+  const reporter = ctx.reporter();
+
+  let config = defaultRuntimeConfig();
+  if (flags.policy) {
+    const { loadPolicy } = await import('../policy/index.js');
+    config = (await loadPolicy(flags.policy)).runtime ?? config;
+  }
+  if (flags.learnFor) {
+    if (!/^\d{1,9}[smhd]$/u.test(flags.learnFor)) throw new BulkheadError('USAGE', `--learn-for "${flags.learnFor}": expected a duration such as 30s, 10m, 12h or 7d`);
+    config = { ...config, profiles: { ...config.profiles, learnFor: flags.learnFor } };
+  }
+  const lists = [...config.reputation.lists, ...(flags.reputation ?? [])];
+  const reputation = lists.length > 0 ? await loadReputationLists(lists) : undefined;
+  if (reputation) reporter.warn(`reputation lists: ${reputation.count} address blocks from ${lists.length} file(s)`);
+
+  const endpoint = daemonEndpoint(flags.dockerHost ?? process.env['DOCKER_HOST']);
+  const socket = endpoint.socketPath;
+  if (!socket) throw new BulkheadError('USAGE', `--docker-host ${endpoint.display}: the agent needs the Engine's unix socket (it runs on the Docker host)`);
+  // protect mode acts only on the listed containers, or those running when it starts; the kernel
+  // check never covers an overlay root of the host itself
+  const containerIds = flags.containers
+    ? flags.containers.split(',').map((s) => s.trim()).filter(Boolean)
+    : flags.mode === 'protect'
+      ? (await listContainers(endpoint)).map((c) => c.Id)
+      : undefined;
+
+  const state = stateDir(flags.stateDir);
+  const profiles = new ProfileKeeper(new ProfileStore(flags.profiles ?? process.env['BULKHEAD_PROFILES_DIR'] ?? join(state, 'profiles')), config.profiles, reporter);
+  await profiles.load();
+  const sinks = await openSinks({
+    ...(flags.events ? { eventsFile: flags.events } : { stdout: true }),
+    ...(flags.store !== false ? { store: flags.store ?? join(state, 'agent.db') } : {}),
+    ...(flags.syslog ? { syslog: flags.syslog } : {}),
+    reporter,
+  });
+  const responder = createResponder({ socket, reporter });
+  const agent = await startAgent({
+    mode: flags.mode,
+    config,
+    reporter,
+    detectors: createDetectors(config, reputation ? { reputation } : {}),
+    profiles,
+    responder: {
+      pause: async (id) => (await responder.pause(id)).ok,
+      stop: async (id) => (await responder.stop(id)).ok,
+      replace: async (id) => {
+        const r = await responder.replace(id);
+        return r.ok
+          ? { ok: true, reason: `replaced by ${r.newId.slice(0, 12)} from ${r.image}${r.imageChanged ? ' (a newer image)' : ''}` }
+          : { ok: false, reason: r.reason };
+      },
+    },
+    dockerSocket: socket,
+    ...(containerIds ? { containerIds } : {}),
+    probe: flags.probe ?? 'auto',
+    startProcfs: async (onEvent) => {
+      const { startProcfsProbe } = await import('../runtime/procfs/index.js');
+      return startProcfsProbe({ onEvent, reporter });
+    },
+    onEvent: (event) => sinks.write(event),
+  });
+  if (agent.probe.mountedTracefs) reporter.warn('mounted tracefs at /sys/kernel/tracing (it was missing)');
+  reporter.warn(
+    `agent running in ${flags.mode} mode (${agent.probe.source} probe) for ${containerIds ? `${containerIds.length} container(s)` : 'every container'}; SIGTERM stops it`,
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  await agent.stop();
+  await sinks.close();
+  reporter.stop();
+}

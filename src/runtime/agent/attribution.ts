@@ -1,0 +1,148 @@
+/**
+ * Attribution: which container a probe event belongs to, and the Observation detectors and profiles
+ * read. Container identity comes from the overlay device (exec, even when the kernel already killed
+ * the process) or /proc/PID/cgroup, cached per pid in the ProcessTable; details come from the Engine
+ * API through ContainerLookup, refreshed when an unknown container shows up.
+ */
+import { imageNameOf, type ContainerInfo, type ContainerLookup } from '../probes/container-lookup.js';
+import type { ProbeEvent, ExecProbeEvent } from '../probes/probe-event.js';
+import type { ContainerContext, Observation } from '../events/observation.js';
+import { containerIdFromCgroup } from '../probes/container-lookup.js';
+import { ProcessTable } from './process-table.js';
+import { absolutePath, hasTty, readCmdline, readExe } from './proc-facts.js';
+import { readFileSync } from 'node:fs';
+
+/** Paths no profile or detector cares about: kernel interfaces and devices every program writes. */
+const IGNORED_WRITES = /^\/(dev|proc|sys)(\/|$)/;
+
+export class Attribution {
+  readonly table = new ProcessTable();
+  private readonly contexts = new Map<string, ContainerContext>();
+  private refreshing: Promise<void> | undefined;
+
+  constructor(
+    private readonly lookup: ContainerLookup,
+    private readonly onRefreshError: (e: unknown) => void,
+  ) {}
+
+  /** Reloads containers from the Engine (one refresh at a time). */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.lookup
+      .refresh()
+      .then(() => this.contexts.clear())
+      .catch(this.onRefreshError)
+      .finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  context(info: ContainerInfo): ContainerContext {
+    let ctx = this.contexts.get(info.id);
+    if (!ctx) {
+      ctx = {
+        ref: { id: info.id, name: info.name, image: info.image, imageDigest: info.imageDigest },
+        imageName: imageNameOf(info.image),
+        user: info.user,
+        pid: info.pid,
+        startedAt: info.startedAt,
+        labels: info.labels,
+      };
+      if (info.uid !== undefined) ctx.uid = info.uid;
+      this.contexts.set(info.id, ctx);
+    }
+    return ctx;
+  }
+
+  /** Running containers known to the Engine. */
+  containers(): ContainerInfo[] {
+    return this.lookup.containers();
+  }
+
+  /** The container of an exec: by overlay device first (works for a process already gone). */
+  async execContainer(event: ExecProbeEvent): Promise<ContainerInfo | undefined> {
+    const find = (): ContainerInfo | undefined => this.lookup.byRootDevice(event.device) ?? this.byPid(event.pid);
+    let info = find();
+    if (!info && (event.upperLayer || this.containerIdOf(event.pid))) {
+      await this.refresh();
+      info = find();
+    }
+    this.table.set(event.pid, { containerId: info?.id ?? '', path: info ? readExe(event.pid) || event.filename : '', comm: event.comm });
+    return info;
+  }
+
+  /** Observation for an exec already attributed to `info`. */
+  execObservation(event: ExecProbeEvent, info: ContainerInfo, nowMs: number): Observation {
+    const parent = this.table.get(event.ppid);
+    const entry = this.table.get(event.pid);
+    return {
+      kind: 'exec',
+      timeMs: nowMs,
+      container: this.context(info),
+      pid: event.pid,
+      path: entry?.path || event.filename,
+      comm: event.comm,
+      ppid: event.ppid,
+      parentPath: parent && parent.containerId === info.id ? parent.path : '',
+      cmdline: readCmdline(event.pid),
+      tty: hasTty(event.pid),
+      uid: event.uid,
+    };
+  }
+
+  /** Observation for any other probe event; undefined for host processes, runc's own work and exits. */
+  async observe(event: Exclude<ProbeEvent, ExecProbeEvent>, nowMs: number): Promise<Observation | undefined> {
+    if (event.kind === 'exit') {
+      this.table.delete(event.pid);
+      return undefined;
+    }
+    const info = await this.processContainer(event.pid, event.comm);
+    if (!info) return undefined;
+    const container = this.context(info);
+    const entry = this.table.get(event.pid);
+    const base = { timeMs: nowMs, container, pid: event.pid, path: entry?.path ?? '', comm: event.comm };
+    switch (event.kind) {
+      case 'fork':
+        this.table.set(event.childPid, { containerId: info.id, path: entry?.path ?? '', comm: event.comm });
+        return { ...base, kind: 'fork', childPid: event.childPid };
+      case 'connect':
+      case 'listen':
+        return { ...base, kind: event.kind, family: event.family, address: event.address, port: event.port, protocol: event.protocol };
+      case 'write': {
+        // runc's setup of the container writes to its own pipes and /proc before the entrypoint runs
+        if (event.comm.startsWith('runc:')) return undefined;
+        const file = absolutePath(event.pid, event.file);
+        if (IGNORED_WRITES.test(file)) return undefined;
+        return { ...base, kind: 'write', file, chmodExec: event.chmodExec };
+      }
+      case 'setuid':
+        return { ...base, kind: 'setuid', fromUid: event.fromUid, toUid: event.toUid };
+      case 'ptrace':
+        return { ...base, kind: 'ptrace', targetPid: event.targetPid, request: event.request };
+    }
+  }
+
+  private async processContainer(pid: number, comm: string): Promise<ContainerInfo | undefined> {
+    const entry = this.table.get(pid);
+    if (entry) return entry.containerId ? this.lookup.byContainerId(entry.containerId) : undefined;
+    const id = this.containerIdOf(pid);
+    let info = id ? this.lookup.byContainerId(id) : undefined;
+    if (id && !info) {
+      await this.refresh();
+      info = this.lookup.byContainerId(id);
+    }
+    this.table.set(pid, { containerId: info?.id ?? '', path: info ? readExe(pid) : '', comm });
+    return info;
+  }
+
+  private byPid(pid: number): ContainerInfo | undefined {
+    const id = this.containerIdOf(pid);
+    return id ? this.lookup.byContainerId(id) : undefined;
+  }
+
+  private containerIdOf(pid: number): string | undefined {
+    try {
+      return containerIdFromCgroup(readFileSync(`/proc/${pid}/cgroup`, 'utf8'));
+    } catch {
+      return undefined;
+    }
+  }
+}
