@@ -53,7 +53,7 @@ before(async () => {
       `  reputation: { lists: [${join(work, 'bad.netset')}] }`,
       '  ttl:',
       `    - images: [bulkhead-test/agent-ttl]`,
-      '      maxAge: 8s',
+      '      maxAge: 15s',
       '      action: replace',
       '',
     ].join('\n'),
@@ -137,12 +137,22 @@ test('a database image connecting out is detected; a root container is reported'
 
 test('a container past its time to live is replaced by a fresh one from its image', async () => {
   const before = (await run('docker', ['inspect', '-f', '{{.Id}}', TTL])).stdout.trim();
-  const event = await agent.waitForEvent((e) => e.type === 'ttl' && e.container.id === before, 40_000);
+  const event = await agent.waitForEvent((e) => e.type === 'ttl' && e.container.id === before, 60_000);
   assert.equal(event.action, 'replaced', JSON.stringify(event));
-  const now = (await run('docker', ['inspect', '-f', '{{.Id}} {{.State.Running}} {{.Config.User}}', TTL])).stdout.trim().split(' ');
+  // the name now belongs to a running container with another id and the old one's configuration
+  // (its own replacement may already be under way: wait for a running one)
+  let now: string[] = [];
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const r = await runAllowFailure('docker', ['inspect', '-f', '{{.Id}} {{.State.Running}} {{.Config.User}}', TTL]);
+    now = r.stdout.trim().split(' ');
+    if (now[0] !== before && now[1] === 'true') break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
   assert.notEqual(now[0], before);
   assert.equal(now[1], 'true');
   assert.equal(now[2], '1000', 'the new container keeps the old one\'s configuration');
+  assert.equal((await runAllowFailure('docker', ['inspect', before])).code !== 0, true, 'the old container is removed');
 });
 
 test('events are kept in the local store and sent to syslog', async () => {

@@ -66,6 +66,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const inScope = (info: ContainerInfo): boolean =>
     !options.containerIds ||
     options.containerIds.some((w) => info.id === w || info.name === w || (w.length >= 12 && info.id.startsWith(w)));
+  let probeSource: 'bpftrace' | 'procfs' = 'bpftrace';
   const protectDevices =
     mode === 'protect' && options.config.drift.response !== 'alert'
       ? lookup.containers().filter(inScope).flatMap((c) => (c.rootDevice === undefined ? [] : [c.rootDevice]))
@@ -159,7 +160,10 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     // runc's own re-exec while it sets a container up (it runs from a sealed memfd copy of itself,
     // /memfd:runc_cloned:...): the engine at work, not the container's workload
     if (event.comm.startsWith('runc:') || /^\/memfd:runc_cloned/.test(exe)) return;
-    if (!event.upperLayer && event.device !== info.rootDevice && info.upperDir && event.filename.startsWith('/')) {
+    // the kernel program answered for files on the container's own overlay; /proc polling cannot,
+    // and files on other mounts are looked up in the writable layer
+    const kernelKnows = probeSource === 'bpftrace' && event.device === info.rootDevice;
+    if (!event.upperLayer && !kernelKnows && info.upperDir && event.filename.startsWith('/')) {
       facts.existsInUpperDir = existsSync(info.upperDir + event.filename);
     }
     const reason = driftReason(event, facts);
@@ -170,7 +174,10 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       else if (mode === 'protect' && options.config.drift.response !== 'alert') {
         action = killProcess(event.pid, info.id) ? 'killed' : 'failed';
       }
-      options.onEvent(driftEvent(event, info, action as 'alerted', reason, cmdline));
+      const drift: RuntimeEvent = driftEvent(event, info, action as 'alerted', reason, cmdline);
+      // both stamps are CLOCK_MONOTONIC: the kernel's at exec (or the poll that saw it) and ours now
+      if (action === 'killed') drift.details = { execToKillMs: Number(process.hrtime.bigint() - event.monotonicNs) / 1e6, probe: probeSource };
+      options.onEvent(drift);
       // drift is never learned, and a stopped process has nothing more to say
       if (action !== 'alerted' || mode === 'learn') return;
     }
@@ -212,6 +219,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
 
   // ---- probe ----------------------------------------------------------------------------------
   const probe = await startProbe(options, protectDevices, enqueue);
+  probeSource = probe.source;
 
   // ---- ticks ----------------------------------------------------------------------------------
   let ticks = 0;

@@ -11,6 +11,7 @@ import type { Reporter } from '../../progress.js';
 import { eventProgram, parseProbeLine, type EventProgramOptions } from './event-program.js';
 import { execProgram, parseExecLine, type ExecProgramOptions, type KernelExec } from './exec-program.js';
 import type { EventProbe, ProbeEvent } from './probe-event.js';
+import { releaseCompilerMemory } from './release-memory.js';
 
 export const TRACEFS = '/sys/kernel/tracing';
 
@@ -119,6 +120,11 @@ async function runBpftrace(
     throw e;
   }
   child.removeAllListeners('exit');
+  if (child.pid !== undefined) {
+    const released = releaseCompilerMemory(child.pid);
+    if ('error' in released) options.reporter.debug(`bpftrace compiler memory not released: ${released.error}`);
+    else options.reporter.debug(`released ${Math.round(released.bytes / 1048576)} MiB of bpftrace compiler pages`);
+  }
   child.on('exit', (code, signal) => {
     options.reporter.warn(`bpftrace probe exited (${code ?? signal})`, { stderr: stderr.slice(-500) });
   });
