@@ -5,6 +5,10 @@
 import { join } from 'node:path';
 import { BulkheadError } from '../errors.js';
 import type { CliContext } from './context.js';
+import type { Policy } from '../policy/index.js';
+import type { Detection } from '../runtime/detectors/types.js';
+import type { ContainerContext } from '../runtime/events/observation.js';
+import type { Severity } from '../findings/types.js';
 
 export interface AgentRunFlags {
   mode: 'learn' | 'monitor' | 'protect';
@@ -38,9 +42,15 @@ export async function runAgent(ctx: CliContext, flags: AgentRunFlags): Promise<v
   const reporter = ctx.reporter();
 
   let config = defaultRuntimeConfig();
+  let policy: Policy | undefined;
   if (flags.policy) {
     const { loadPolicy } = await import('../policy/index.js');
-    config = (await loadPolicy(flags.policy)).runtime ?? config;
+    policy = await loadPolicy(flags.policy);
+    config = policy.runtime ?? config;
+    // the deployment section's time to live applies to every image no runtime.ttl entry names
+    if (policy.deployment?.maxContainerAge) {
+      config = { ...config, ttl: [...config.ttl, { images: ['*'], maxAge: policy.deployment.maxContainerAge, action: 'alert' }] };
+    }
   }
   if (flags.learnFor) {
     if (!/^\d{1,9}[smhd]$/u.test(flags.learnFor)) throw new BulkheadError('USAGE', `--learn-for "${flags.learnFor}": expected a duration such as 30s, 10m, 12h or 7d`);
@@ -88,6 +98,7 @@ export async function runAgent(ctx: CliContext, flags: AgentRunFlags): Promise<v
       },
     },
     dockerSocket: socket,
+    ...(policy ? { checkContainer: privilegeCheck(policy, socket) } : {}),
     ...(containerIds ? { containerIds } : {}),
     probe: flags.probe ?? 'auto',
     startProcfs: async (onEvent) => {
@@ -107,4 +118,26 @@ export async function runAgent(ctx: CliContext, flags: AgentRunFlags): Promise<v
   await agent.stop();
   await sinks.close();
   reporter.stop();
+}
+
+/** Privilege drift: a running container holding more privilege than the policy allows (BH-RT-030). */
+function privilegeCheck(policy: Policy, socket: string): (container: ContainerContext) => Promise<Detection[]> {
+  return async (container) => {
+    const { engineClient, privilegeDrift } = await import('../runtime/respond/index.js');
+    const { containerFact } = await import('../runtime/inventory/index.js');
+    const engine = engineClient(`unix://${socket}`);
+    const inspect = await engine.getJson<Parameters<typeof containerFact>[0]>(`/containers/${container.ref.id}/json`);
+    if (!inspect) return [];
+    const image = inspect.Image ? await engine.getJson<NonNullable<Parameters<typeof containerFact>[1]>>(`/images/${inspect.Image}/json`) : undefined;
+    const findings = privilegeDrift(containerFact(inspect, image), policy, container.uid !== undefined ? { uid: container.uid } : {});
+    return findings.map((f) => ({
+      type: 'privilege-drift' as const,
+      rule: f.id,
+      severity: f.severity as Severity,
+      container,
+      reason: `${f.title}${f.evidence?.['violations'] ? `: ${f.evidence['violations']}` : ''}${f.evidence?.['setting'] ? ` (policy ${f.evidence['setting']})` : ''}`,
+      response: 'alert' as const,
+      ...(f.evidence ? { details: f.evidence } : {}),
+    }));
+  };
 }

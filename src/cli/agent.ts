@@ -18,6 +18,7 @@ interface InventoryFlags {
   format: ReportFormat;
   output?: string;
   failOn?: string;
+  policy?: string;
 }
 
 /** `bulkhead agent`: the runtime side (foreground agent, inventory, profiles, events, diff). */
@@ -79,6 +80,7 @@ export function agentCommand(ctx: CliContext): Command {
     .addOption(new Option('-f, --format <format>', 'report format').choices([...REPORT_FORMATS]).default('table'))
     .option('-o, --output <file>', 'write the report to FILE (written atomically)')
     .option('--fail-on <severity>', 'exit 1 when a finding is at or above SEVERITY')
+    .option('--policy <file>', 'also flag containers holding more privilege than the policy allows (privileged, host namespaces, engine socket, root)')
     .action(async (own: InventoryFlags, command: Command) => {
       // `agent` has --docker-host too: commander hands it to the parent, wherever it is written
       const flags = { ...own, ...pickDefined(command.optsWithGlobals(), ['dockerHost']) } as InventoryFlags;
@@ -89,6 +91,12 @@ export function agentCommand(ctx: CliContext): Command {
       const { renderReport } = await import('../report/index.js');
       const endpoint = daemonEndpoint(flags.dockerHost ?? process.env['DOCKER_HOST']);
       const result = await inspectInventory(endpoint, { ...(flags.all ? { all: true } : {}) });
+      if (flags.policy) {
+        const { loadPolicy } = await import('../policy/index.js');
+        const { privilegeDrift } = await import('../runtime/respond/index.js');
+        const policy = await loadPolicy(flags.policy);
+        for (const fact of result.containers) result.findings.push(...privilegeDrift(fact, policy));
+      }
       const scan = inventoryResult(endpoint.display, result.findings, ctx.version, failOn);
       const text = await renderReport(flags.format, scan, { color: flags.format === 'table' && !flags.output && process.stdout.isTTY === true });
       await writeOutput(text.endsWith('\n') ? text : text + '\n', flags.output);

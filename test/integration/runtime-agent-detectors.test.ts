@@ -48,6 +48,7 @@ before(async () => {
     join(work, 'policy.yaml'),
     [
       'version: 1',
+      'image: { nonRootUser: true }',
       'runtime:',
       '  networks: { internal: [] }',
       `  reputation: { lists: [${join(work, 'bad.netset')}] }`,
@@ -133,6 +134,10 @@ test('a database image connecting out is detected; a root container is reported'
   assert.match(event.reason, /127\.0\.0\.5/);
   await agent.waitForEvent((e) => e.type === 'root' && ofContainer(MAIN)(e));
   assert.ok(!agent.events().some((e) => e.type === 'root' && e.container.name === DB), 'the non-root container is not reported as root');
+  // the policy asks for non-root users: the root container holds more privilege than allowed
+  const drift = await agent.waitForEvent((e) => e.type === 'privilege-drift' && ofContainer(MAIN)(e));
+  assert.match(drift.reason, /image\.nonRootUser/);
+  assert.ok(!agent.events().some((e) => e.type === 'privilege-drift' && e.container.name === DB));
 });
 
 test('a container past its time to live is replaced by a fresh one from its image', async () => {

@@ -49,6 +49,11 @@ export interface AgentOptions {
   probe?: 'auto' | 'bpftrace' | 'procfs';
   /** Starts the /proc polling probe (injected so the fallback module loads only when needed). */
   startProcfs?: (onEvent: (e: ProbeEvent) => void) => Promise<EventProbe>;
+  /**
+   * Checks made once per container when the agent first sees it (privilege drift against the policy);
+   * their detections are reported like any other.
+   */
+  checkContainer?: (container: ContainerContext) => Promise<Detection[]>;
   /** Milliseconds between ticks (time-based detectors, learning periods, profile saves). */
   tickMs?: number;
 }
@@ -223,6 +228,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
 
   // ---- ticks ----------------------------------------------------------------------------------
   let ticks = 0;
+  const checked = new Set<string>();
   const tick = async (): Promise<void> => {
     ticks++;
     if (ticks % 5 === 0) {
@@ -236,6 +242,17 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       }
     }
     const contexts: ContainerContext[] = lookup.containers().filter(inScope).map((c) => attribution.context(c));
+    if (options.checkContainer) {
+      for (const context of contexts) {
+        if (checked.has(context.ref.id)) continue;
+        checked.add(context.ref.id);
+        try {
+          for (const detection of await options.checkContainer(context)) await report(detection);
+        } catch (e) {
+          reporter.warn(`container check of ${context.ref.name} failed: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
+    }
     const nowMs = Date.now();
     for (const detector of options.detectors) {
       for (const detection of detector.tick?.(nowMs, contexts) ?? []) await report(detection);

@@ -16,6 +16,7 @@ export const RUNTIME_EVENT_TYPES = [
   'ttl',
   'root',
   'privilege-escalation',
+  'privilege-drift',
   'ptrace',
   'file-changed',
   'probe',
