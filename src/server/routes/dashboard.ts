@@ -1,0 +1,4 @@
+/** Routes: the dashboard's files. (Being written in this change; registers nothing yet.) */
+import type { RouteModule } from '../context.js';
+
+export const dashboardRoutes: RouteModule = async () => {};
