@@ -11,6 +11,7 @@ import { configCommand } from './config.js';
 import { attestCommand, keyCommand, signCommand, verifyAttestationCommand, verifyCommand } from './trust.js';
 import { policyCommand } from './policy.js';
 import { agentCommand } from './agent.js';
+import { auditCommand, serverCommand } from './server.js';
 import { verifySignaturesForPolicy } from './policy-signatures.js';
 import type { CliContext } from './context.js';
 
@@ -42,7 +43,7 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = c;
     },
   };
-  for (const make of [sbomCommand, scanCommand, configCommand, dbCommand, keyCommand, signCommand, verifyCommand, attestCommand, verifyAttestationCommand, agentCommand]) program.addCommand(make(ctx).exitOverride());
+  for (const make of [sbomCommand, scanCommand, configCommand, dbCommand, keyCommand, signCommand, verifyCommand, attestCommand, verifyAttestationCommand, agentCommand, serverCommand, auditCommand]) program.addCommand(make(ctx).exitOverride());
   program.addCommand(policyCommand(ctx, { verifySignatures: verifySignaturesForPolicy }).exitOverride());
 
   try {
