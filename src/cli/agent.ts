@@ -19,6 +19,7 @@ interface InventoryFlags {
   output?: string;
   failOn?: string;
   policy?: string;
+  db?: string;
 }
 
 /** `bulkhead agent`: the runtime side (foreground agent, inventory, profiles, events, diff). */
@@ -80,6 +81,7 @@ export function agentCommand(ctx: CliContext): Command {
     .addOption(new Option('-f, --format <format>', 'report format').choices([...REPORT_FORMATS]).default('table'))
     .option('-o, --output <file>', 'write the report to FILE (written atomically)')
     .option('--fail-on <severity>', 'exit 1 when a finding is at or above SEVERITY')
+    .option('--db <file>', 'also scan each running image against this vulnerability database and report its known vulnerabilities')
     .option('--policy <file>', 'also flag containers holding more privilege than the policy allows (privileged, host namespaces, engine socket, root)')
     .action(async (own: InventoryFlags, command: Command) => {
       // `agent` has --docker-host too: commander hands it to the parent, wherever it is written
@@ -91,6 +93,27 @@ export function agentCommand(ctx: CliContext): Command {
       const { renderReport } = await import('../report/index.js');
       const endpoint = daemonEndpoint(flags.dockerHost ?? process.env['DOCKER_HOST']);
       const result = await inspectInventory(endpoint, { ...(flags.all ? { all: true } : {}) });
+      if (flags.db) {
+        const { scanImage } = await import('../scan/index.js');
+        const { openVulnDb } = await import('../vuln/index.js');
+        const { imageScanFindings } = await import('../runtime/inventory/index.js');
+        const db = openVulnDb(flags.db);
+        try {
+          const host = flags.dockerHost ?? process.env['DOCKER_HOST'];
+          result.findings.push(
+            ...(await imageScanFindings(result.containers, async (imageId) => {
+              try {
+                return (await scanImage(`docker-daemon:${imageId}`, { db, scanners: ['vuln'], maxDbAgeDays: 0, ...(host ? { dockerHost: host } : {}) })).result;
+              } catch (e) {
+                ctx.reporter().warn(`image ${imageId}: not scanned: ${e instanceof Error ? e.message : String(e)}`);
+                return undefined;
+              }
+            })),
+          );
+        } finally {
+          db.close();
+        }
+      }
       if (flags.policy) {
         const { loadPolicy } = await import('../policy/index.js');
         const { privilegeDrift } = await import('../runtime/respond/index.js');

@@ -10,7 +10,7 @@ import { requireCommand, run } from './exec.js';
 
 const APPLETS = ['sh', 'ls', 'cp', 'cat', 'echo', 'nc', 'sleep', 'seq', 'id', 'mkdir', 'rm', 'chmod'];
 
-export async function buildBusyboxImage(tag: string, options: { copies?: string[]; cmd?: string[] } = {}): Promise<string> {
+export async function buildBusyboxImage(tag: string, options: { copies?: string[]; cmd?: string[]; files?: Record<string, string> } = {}): Promise<string> {
   const busybox = requireCommand('busybox', 'busybox-static', 'the test image');
   const root = mkdtempSync(join(tmpdir(), 'bulkhead-bbimg-'));
   try {
@@ -21,6 +21,10 @@ export async function buildBusyboxImage(tag: string, options: { copies?: string[
     for (const path of options.copies ?? []) {
       mkdirSync(join(root, dirname(path)), { recursive: true });
       copyFileSync(busybox, join(root, path));
+    }
+    for (const [path, source] of Object.entries(options.files ?? {})) {
+      mkdirSync(join(root, dirname(path)), { recursive: true });
+      copyFileSync(source, join(root, path));
     }
     const tar = await run('tar', ['-C', root, '-c', '.'], { binary: true });
     const cmd = JSON.stringify(options.cmd ?? ['/bin/busybox', 'sleep', '3600']);

@@ -46,3 +46,29 @@ test('agent inventory reports the container in a valid scan result, and --fail-o
   const gate = await runCli(['agent', 'inventory', '--format', 'json', '--fail-on', 'high']);
   assert.equal(gate.code, 1);
 });
+
+test('agent inventory --db reports the known vulnerabilities of a running container\'s image', async () => {
+  const { buildBusyboxImage } = await import('../harness/busybox-image.js');
+  const image = 'bulkhead-test/agent-cli-vulnerable:1';
+  const name = `bulkhead-agent-cli-vuln-${process.pid}`;
+  // a real npm lockfile with published advisories, and the real OSV records the Quick start uses
+  await buildBusyboxImage(image, { files: { '/app/package-lock.json': join(process.cwd(), 'demo/app/package-lock.json'), '/app/package.json': join(process.cwd(), 'demo/app/package.json') } });
+  const db = join(work, 'demo.db');
+  const update = await runCli(['db', 'update', '--source', 'demo/osv', '--db', db]);
+  assert.equal(update.code, 0, update.stderr);
+  await runAllowFailure('docker', ['rm', '-f', name]);
+  await run('docker', ['run', '-d', '--network', 'none', '--name', name, image]);
+  try {
+    const direct = await runCli(['scan', `docker-daemon:${image}`, '--db', db, '--scanners', 'vuln', '--format', 'json']);
+    const expected = (JSON.parse(direct.stdout) as ScanResult).findings.length;
+    assert.ok(expected > 0, 'the image has known vulnerabilities');
+    const r = await runCli(['agent', 'inventory', '--db', db, '--format', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    const finding = (JSON.parse(r.stdout) as ScanResult).findings.find((f) => f.id === 'BH-RT-014' && f.target.container === name);
+    assert.ok(finding, r.stdout.slice(0, 2000));
+    assert.equal(finding.evidence?.['vulnerabilities'], String(expected), 'the same count as a scan of the image');
+    assert.notEqual(finding.severity, 'unknown');
+  } finally {
+    await runAllowFailure('docker', ['rm', '-f', name]);
+  }
+});

@@ -7,3 +7,4 @@ export { containerFindings, inspectContainer, type ContainerCheckOptions } from 
 export { containerFact, type ContainerFact, type RuntimeFact, type MountFact, type ResourceLimits, type HostNamespace } from './container-fact.js';
 export { RUNTIME_CHECKS, type RuntimeCheck } from './checks.js';
 export type { EngineContainerInspect, EngineContainerSummary, EngineImageInspect } from './engine-types.js';
+export { imageScanFindings, IMAGE_VULNERABILITIES_CHECK } from './image-scan-status.js';
