@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { BulkheadError } from '../errors.js';
+import { parseDuration } from '../policy/duration.js';
 import { RUNTIME_EVENT_TYPES, type RuntimeEvent } from '../runtime/events/types.js';
 import { DEFAULT_STATE_DIR } from '../runtime/sinks/paths.js';
 import { writeOutput } from './output.js';
@@ -58,8 +59,8 @@ export function eventsCommand(_ctx: CliContext): Command {
 
 /** `--since`: a duration back from `now` (`10m`) or an ISO 8601 time; milliseconds since the epoch. */
 export function parseSince(text: string, now: number): number {
-  const duration = /^(\d{1,9})([smhd])$/u.exec(text);
-  if (duration) return now - Number(duration[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[duration[2] as 's' | 'm' | 'h' | 'd'];
+  const duration = parseDuration(text);
+  if (duration !== undefined) return now - duration;
   // ISO 8601 date or date-time only: Date.parse would also take "March 7" or "1"
   const ms = /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/u.test(text) ? Date.parse(text) : NaN;
   if (!Number.isFinite(ms)) throw new BulkheadError('USAGE', `--since "${text}": expected a duration (30s, 10m, 2h, 7d) or an ISO 8601 time`);

@@ -5,3 +5,4 @@ export { loadPolicy, parsePolicy, PolicyInvalidError, MAX_POLICY_BYTES } from '.
 export { policySchema, HOST_NAMESPACES, type Policy, type PolicyException, type PackageDenyEntry, type SignatureRequirement, type KeylessIdentity, type HostNamespace } from './schema.js';
 export { RULE_IDS, RULE_TITLES, type RuleId } from './rule-ids.js';
 export type { PolicyFacts, ImagePolicyFacts, PackageFacts, SignatureFacts, DeploymentFacts, PolicyResult, RuleResult, RuleVerdict, AppliedException } from './types.js';
+export { parseDuration, formatDuration } from './duration.js';

@@ -4,6 +4,7 @@
  * seconds; edits made on disk meanwhile (`agent profiles set-mode`, a hand edit) are picked up on the
  * next tick and win over the agent's copy, with what it learned since merged in.
  */
+import { parseDuration } from '../../policy/index.js';
 import type { Reporter } from '../../progress.js';
 import type { RuntimeConfig } from '../config/schema.js';
 import type { Detection } from '../detectors/types.js';
@@ -148,7 +149,7 @@ export class ProfileKeeper {
 
   private newProfile(image: string, nowMs: number): BehaviourProfile {
     const now = new Date(nowMs).toISOString().replace(/\.\d{3}Z$/u, 'Z');
-    const learnMs = this.config.learnFor ? durationMs(this.config.learnFor) : undefined;
+    const learnMs = this.config.learnFor ? parseDuration(this.config.learnFor) : undefined;
     return {
       apiVersion: PROFILE_API_VERSION,
       kind: PROFILE_KIND,
@@ -189,8 +190,3 @@ function mergeLearned(disk: BehaviourProfile, learned: BehaviourProfile): Behavi
   return JSON.stringify(listsOf(merged)) === JSON.stringify(listsOf(disk)) ? disk : merged;
 }
 
-function durationMs(text: string): number | undefined {
-  const m = /^(\d{1,9})([smhd])$/u.exec(text);
-  if (!m) return undefined;
-  return Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 's' | 'm' | 'h' | 'd'];
-}

@@ -5,6 +5,7 @@
  * version on disk is refused rather than silently undoing someone's change.
  */
 import { constants } from 'node:fs';
+import { parseDuration } from '../../policy/index.js';
 import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, join } from 'node:path';
@@ -33,7 +34,6 @@ export class ProfileConflictError extends BulkheadError {
   }
 }
 
-const DURATION_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 export class ProfileStore {
   constructor(readonly dir: string) {}
@@ -98,7 +98,7 @@ export class ProfileStore {
   async create(image: string, mode: ProfileMode, now: Date, learnFor?: string | number, afterLearning?: 'monitor' | 'protect'): Promise<BehaviourProfile> {
     const existing = await this.read(image);
     if (existing) throw new ProfileConflictError(existing.file, `the image ${image} has a profile already (version ${existing.profile.version})`);
-    const learnMs = learnFor === undefined ? undefined : typeof learnFor === 'number' ? learnFor : parseDuration(learnFor);
+    const learnMs = learnFor === undefined ? undefined : typeof learnFor === 'number' ? learnFor : durationMs(learnFor);
     const profile: BehaviourProfile = {
       apiVersion: PROFILE_API_VERSION,
       kind: PROFILE_KIND,
@@ -197,8 +197,8 @@ function isoSeconds(date: Date): string {
 }
 
 /** `7d`, `12h`, `30m`, `45s` (the agent config's duration form, src/runtime/config/schema.ts). */
-function parseDuration(text: string): number {
-  const m = /^(\d{1,9})([smhd])$/u.exec(text.trim());
-  if (!m) throw new BulkheadError('USAGE', `"${text}" is not a duration (a whole number with s, m, h or d)`, { input: text });
-  return Number(m[1]) * DURATION_UNITS[m[2]!]!;
+function durationMs(text: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined) throw new BulkheadError('USAGE', `"${text}" is not a duration (a whole number with s, m, h or d)`, { input: text });
+  return ms;
 }
