@@ -23,6 +23,8 @@ export interface AgentRunFlags {
   containers?: string;
   learnFor?: string;
   dockerHost?: string;
+  server?: string;
+  token?: string;
 }
 
 /** Default folder for the agent's store and profiles. */
@@ -81,6 +83,7 @@ export async function runAgent(ctx: CliContext, flags: AgentRunFlags): Promise<v
     reporter,
   });
   const responder = createResponder({ socket, reporter });
+  const toServer = flags.server ? await serverReporter(ctx, flags.server, flags.token ?? process.env['BULKHEAD_TOKEN'], state, endpoint, profiles.store, reporter) : undefined;
   const agent = await startAgent({
     mode: flags.mode,
     config,
@@ -105,7 +108,10 @@ export async function runAgent(ctx: CliContext, flags: AgentRunFlags): Promise<v
       const { startProcfsProbe } = await import('../runtime/procfs/index.js');
       return startProcfsProbe({ onEvent, reporter });
     },
-    onEvent: (event) => sinks.write(event),
+    onEvent: (event) => {
+      sinks.write(event);
+      toServer?.sink.write(event);
+    },
   });
   if (agent.probe.mountedTracefs) reporter.warn('mounted tracefs at /sys/kernel/tracing (it was missing)');
   reporter.warn(
@@ -117,6 +123,7 @@ export async function runAgent(ctx: CliContext, flags: AgentRunFlags): Promise<v
   });
   await agent.stop();
   await sinks.close();
+  await toServer?.stop();
   reporter.stop();
 }
 
@@ -140,4 +147,35 @@ function privilegeCheck(policy: Policy, socket: string): (container: ContainerCo
       ...(f.evidence ? { details: f.evidence } : {}),
     }));
   };
+}
+
+/** Events, the host and its containers to the server; profile modes chosen there come back. */
+async function serverReporter(
+  ctx: CliContext,
+  url: string,
+  token: string | undefined,
+  state: string,
+  endpoint: import('../image/daemon-api.js').DaemonEndpoint,
+  profiles: import('../runtime/profiles/index.js').ProfileStore,
+  reporter: import('../progress.js').Reporter,
+) {
+  if (!/^https?:\/\/[^/]+/u.test(url)) throw new BulkheadError('USAGE', `--server "${url}": expected http(s)://HOST[:PORT]`);
+  if (!token) throw new BulkheadError('USAGE', '--server needs --token (or $BULKHEAD_TOKEN): an API token of an operator user for this agent');
+  const { startServerReporter } = await import('../runtime/report/index.js');
+  const { inspectInventory } = await import('../runtime/index.js');
+  const { hostname } = await import('node:os');
+  return startServerReporter({
+    url: url.replace(/\/+$/u, ''),
+    token,
+    spoolDir: state,
+    hostName: hostname(),
+    agentVersion: ctx.version,
+    reporter,
+    inventory: async () => (await inspectInventory(endpoint)).containers,
+    onProfileMode: async (image, mode) => {
+      if (await profiles.get(image)) await profiles.setMode(image, mode);
+      else await profiles.create(image, mode, new Date());
+      reporter.warn(`profile of image ${image} set to ${mode} from the server`);
+    },
+  });
 }

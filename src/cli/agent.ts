@@ -60,6 +60,8 @@ export function agentCommand(ctx: CliContext): Command {
     .addOption(new Option('--probe <probe>', 'event source').choices(['auto', 'bpftrace', 'procfs']).default('auto'))
     .option('--containers <ids>', 'watch only these containers (comma-separated ids or names; protect mode default: those running at start)')
     .option('--docker-host <url>', 'Docker Engine endpoint (default $DOCKER_HOST or unix:///var/run/docker.sock)')
+    .option('--server <url>', 'also report the host, its containers and every event to this Bulkhead server (spooled on disk while it is unreachable)')
+    .option('--token <token>', 'API token of an operator user for --server (default $BULKHEAD_TOKEN)')
     .action(async (flags: Omit<AgentRunFlags, 'mode'> & { mode?: AgentRunFlags['mode'] }) => {
       if (!flags.mode) {
         agent.outputHelp();
