@@ -27,6 +27,8 @@ interface ScanFlags extends ImageFlags {
   malwareSignatures: string[];
   clamd?: string;
   maxImageAge: string;
+  server?: string;
+  token?: string;
 }
 
 const DEFAULT_IGNOREFILE = '.bulkheadignore.yaml';
@@ -54,7 +56,9 @@ export function scanCommand(ctx: CliContext): Command {
     .option('--secret-config <file>', 'custom secret rules and allowlists (YAML)')
     .option('--malware-signatures <file>', 'SHA-256 list or ClamAV .hdb/.hsb/.ndb signature file (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--clamd <address>', 'stream candidate files to a ClamAV daemon: tcp://HOST:PORT or unix:PATH')
-    .option('--max-image-age <days>', 'image configuration check: report images older than DAYS (0: never)', '365');
+    .option('--max-image-age <days>', 'image configuration check: report images older than DAYS (0: never)', '365')
+    .option('--server <url>', 'upload the result to a Bulkhead server after the report is written')
+    .option('--token <token>', 'API token for --server (operator role; default $BULKHEAD_TOKEN)');
   addImageOptions(cmd);
   cmd.addHelpText(
     'after',
@@ -80,6 +84,8 @@ Examples:
     }
     const maxDbAgeDays = Number(flags.maxDbAge);
     if (!Number.isInteger(maxDbAgeDays) || maxDbAgeDays < 0) throw new BulkheadError('USAGE', `--max-db-age "${flags.maxDbAge}": expected a whole number of days`);
+    const { uploadTarget, uploadScan } = await import('./scan-upload.js');
+    const upload = uploadTarget(flags.server, flags.token);
     // loaded on use: `bulkhead --help` should not pay for the database and report code
     const { loadIgnoreFile, loadVex, applySuppressions } = await import('../findings/index.js');
     const { renderReport } = await import('../report/index.js');
@@ -118,6 +124,10 @@ Examples:
     const color = flags.format === 'table' && !flags.output && process.stdout.isTTY === true;
     const text = await renderReport(flags.format, result, { analysis, color, ...(process.stdout.columns ? { width: process.stdout.columns } : {}) });
     await writeOutput(text.endsWith('\n') ? text : text + '\n', flags.output);
+    if (upload) {
+      const receipt = await uploadScan(upload, result, analysis);
+      reporter.warn(`uploaded to ${upload.server}: scan ${receipt.scanId} of ${receipt.imageDigest}`);
+    }
     if (failOn) {
       const violations = gateViolations(result, failOn);
       if (violations.length > 0) {

@@ -62,8 +62,17 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** `tls`: serve HTTPS with a self-signed certificate (for `--insecure` tests). */
-export async function startRegistry(options: { auth?: RegistryAuth; tls?: boolean } = {}): Promise<RunningRegistry> {
+/** A notification endpoint (distribution `docs/notifications.md`): where and with which static headers. */
+export interface RegistryNotifications {
+  url: string;
+  headers?: Record<string, string[]>;
+}
+
+/**
+ * `tls`: serve HTTPS with a self-signed certificate (for `--insecure` tests); `notifications`: send
+ * push/pull events to an endpoint.
+ */
+export async function startRegistry(options: { auth?: RegistryAuth; tls?: boolean; notifications?: RegistryNotifications } = {}): Promise<RunningRegistry> {
   const auth = options.auth ?? 'none';
   const binary = requireTool('/usr/bin/docker-registry', 'docker-registry');
   const dir = await mkdtemp(join(tmpdir(), 'bulkhead-registry-'));
@@ -82,6 +91,11 @@ export async function startRegistry(options: { auth?: RegistryAuth; tls?: boolea
     storage: { filesystem: { rootdirectory: storageDir }, delete: { enabled: true } },
     http: { addr: `127.0.0.1:${port}`, secret: randomBytes(16).toString('hex') },
   };
+  if (options.notifications) {
+    config['notifications'] = {
+      endpoints: [{ name: 'bulkhead-test', url: options.notifications.url, headers: options.notifications.headers ?? {}, timeout: '2s', threshold: 3, backoff: '1s' }],
+    };
+  }
   try {
     if (auth === 'htpasswd') {
       requireTool('/usr/bin/htpasswd', 'apache2-utils');
