@@ -15,6 +15,8 @@ import type { StoreSchema } from '../../store/index.js';
 export interface RecordScanInput {
   result: ScanResult;
   analysis?: ImageAnalysis;
+  /** The analysis already compressed, stored as is (a re-match keeps the bytes it loaded instead of re-compressing them). */
+  analysisGz?: Buffer;
   source: 'ci' | 'registry' | 'rematch';
   /** `registry/repository` the image was seen in; defaults to the scanned reference without tag. */
   repository?: string;
@@ -70,7 +72,7 @@ export async function recordScan(db: Kysely<StoreSchema>, input: RecordScanInput
         created_at: now,
         source: input.source,
         db_built: result.db?.updatedAt ?? null,
-        analysis_gz: input.analysis ? gzipSync(JSON.stringify(input.analysis)) : null,
+        analysis_gz: input.analysisGz ?? (input.analysis ? gzipSync(JSON.stringify(input.analysis)) : null),
         result_gz: gzipSync(JSON.stringify(result)),
         summary: JSON.stringify(result.summary),
       })

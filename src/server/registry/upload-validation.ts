@@ -3,10 +3,11 @@
  * src/report/schemas/scan-result.schema.json, the description of the `json` report), the analysis
  * (optional) for the parts a later re-match reads. A bad upload is a 400 naming the first problem.
  */
-import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { z } from 'zod';
+// bundled with the code (esbuild inlines JSON), so the built CLI needs no schema file beside it
+import scanResultSchema from '../../report/schemas/scan-result.schema.json' with { type: 'json' };
 import type { ImageAnalysis } from '../../catalog/index.js';
 import type { ScanResult } from '../../findings/scan-result.js';
 import { BadRequest } from '../routes/body.js';
@@ -16,8 +17,7 @@ let validator: ValidateFunction | undefined;
 
 function scanResultValidator(): ValidateFunction {
   if (!validator) {
-    const schema = JSON.parse(readFileSync(new URL('../../report/schemas/scan-result.schema.json', import.meta.url), 'utf8')) as object;
-    validator = addFormats(new Ajv({ allErrors: false, strict: false })).compile(schema);
+    validator = addFormats(new Ajv({ allErrors: false, strict: false })).compile(scanResultSchema as object);
   }
   return validator;
 }

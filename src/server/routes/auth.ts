@@ -23,6 +23,8 @@ export const authRoutes: RouteModule = async (app, ctx) => {
     await scope.register((await import('@fastify/rate-limit')).default, {
       max: 5,
       timeWindow: 60_000,
+      // preHandler, not the default onRequest: the key needs the parsed body's name
+      hook: 'preHandler',
       keyGenerator: (request) => `${request.ip}\u0000${(request.body as { name?: unknown } | undefined)?.name ?? ''}`,
       errorResponseBuilder: (_request, context) => ({ statusCode: 429, error: 'too many login attempts', message: `try again in ${Math.ceil(context.ttl / 1000)} s` }),
     });
