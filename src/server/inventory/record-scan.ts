@@ -4,7 +4,8 @@
  * one row per finding, and the image's summary (worst severity, counts, fixable). Every way a scan
  * reaches the server goes through here: CI uploads, registry monitoring, re-matches.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { BulkheadError } from '../../errors.js';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { ImageAnalysis } from '../../catalog/index.js';
 import { SEVERITIES, type Severity } from '../../findings/types.js';
@@ -41,10 +42,17 @@ export function repositoryOf(reference: string): string {
   return colon > noDigest.lastIndexOf('/') ? noDigest.slice(0, colon) : noDigest;
 }
 
+/**
+ * The key an image is stored under: its manifest digest, else its config digest. A folder or SBOM
+ * scan has neither; it is keyed by the SHA-256 of its layer digests (one layer for a folder), so the
+ * same content uploaded twice is the same image.
+ */
 export function imageDigestOf(result: ScanResult): string {
   const digest = result.image.manifestDigest ?? result.image.configDigest;
-  if (!digest) throw new Error(`scan of ${result.image.reference} has no image digest`);
-  return digest;
+  if (digest) return digest;
+  const layers = result.image.layers.map((l) => l.digest).filter(Boolean);
+  if (layers.length === 0) throw new BulkheadError('INPUT_INVALID', `scan of ${result.image.reference} has no image or layer digest to store it under`);
+  return 'sha256:' + createHash('sha256').update(layers.join('\n')).digest('hex');
 }
 
 export async function recordScan(db: Kysely<StoreSchema>, input: RecordScanInput): Promise<RecordedScan> {
