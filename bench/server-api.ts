@@ -66,9 +66,45 @@ async function load(label: string, databaseArgs: string[], stateDir: string): Pr
           `  (${result.requests.total} requests, ${result.non2xx} non-2xx, ${result.errors} errors, ${(body.length / 1024).toFixed(1)} KiB each)`,
       );
     }
+    await ingestion(label, server);
   } finally {
     await server.stop();
   }
+}
+
+/** Agent event ingestion: batches of 500 drift events from 4 hosts in parallel, as agents send them. */
+async function ingestion(label: string, server: Awaited<ReturnType<typeof startServerProcess>>): Promise<void> {
+  const BATCH = 500;
+  const BATCHES = Number(process.env['BENCH_INGEST_BATCHES'] ?? 20);
+  const hosts = ['h1', 'h2', 'h3', 'h4'];
+  const event = (seq: number) => ({
+    time: new Date().toISOString(),
+    type: 'drift',
+    severity: 'high',
+    rule: 'BH-RT-100',
+    container: { id: 'c'.repeat(64), name: 'web-1', image: 'registry.example/web:1', imageDigest: 'sha256:' + 'a'.repeat(64) },
+    process: { pid: 1000 + seq, path: '/tmp/x', cmdline: ['/tmp/x'] },
+    action: 'blocked-at-exec',
+    reason: 'not in image: /tmp/x was created in the container',
+  });
+  const started = performance.now();
+  let stored = 0;
+  await Promise.all(
+    hosts.map(async (id) => {
+      for (let b = 0; b < BATCHES; b++) {
+        const events = Array.from({ length: BATCH }, (_, i) => ({ seq: b * BATCH + i + 1, event: event(b * BATCH + i) }));
+        const r = await server.api('/api/v1/agent/events', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ host: { id, name: id, agentVersion: 'bench', facts: {} }, events }),
+        });
+        if (r.status !== 200) throw new Error(`bench: event batch answered ${r.status}: ${await r.text()}`);
+        stored += ((await r.json()) as { stored: number }).stored;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`${`${label} agent events ingested`.padEnd(36)} ${(stored / seconds).toFixed(0).padStart(6)} events/s  (${stored} events, batches of ${BATCH}, ${hosts.length} hosts in parallel, ${seconds.toFixed(1)} s)`);
 }
 
 const work = mkdtempSync(join(tmpdir(), 'bulkhead-bench-api-'));
