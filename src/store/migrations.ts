@@ -181,6 +181,27 @@ function initial(dialect: Dialect): Migration {
   };
 }
 
+/**
+ * 0002_verdicts: each image's latest policy verdict per active policy (src/server/verdict): the
+ * failed rules and the signature facts judged, as JSON. Same text columns on both dialects.
+ */
+function verdicts(): Migration {
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('image_verdicts')
+        .addColumn('image_digest', 'text', (c) => c.notNull())
+        .addColumn('policy_name', 'text', (c) => c.notNull())
+        .addColumn('policy_version', 'integer', (c) => c.notNull())
+        .addColumn('verdict', 'text', (c) => c.notNull())
+        .addColumn('result_json', 'text', (c) => c.notNull())
+        .addColumn('evaluated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('image_verdicts_pk', ['image_digest', 'policy_name'])
+        .execute();
+    },
+  };
+}
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
-  return { getMigrations: async () => ({ '0001_initial': initial(dialect) }) };
+  return { getMigrations: async () => ({ '0001_initial': initial(dialect), '0002_verdicts': verdicts() }) };
 }

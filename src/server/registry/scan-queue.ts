@@ -52,6 +52,8 @@ export interface ScannedEvent {
   repository: string;
   tags: string[];
   result: ScanResult;
+  /** How the job reached the registry (signature checks reuse it); never shown by the API. */
+  access?: { credentials?: RegistryCredentials; insecure?: boolean };
 }
 
 /** Runs one scan: the server passes scanImage with its database and layer cache; tests may fake nothing else. */
@@ -218,7 +220,8 @@ export class ScanQueue {
       record.scanId = recorded.scanId;
       this.counters.done++;
       if (job.registryId) await this.options.db.updateTable('registries').set({ last_error: null }).where('id', '=', job.registryId).execute();
-      await this.emitScanned({ recorded, source: 'registry', repository: job.repository, tags: job.tags, result });
+      const access = job.credentials || job.insecure ? { access: { ...(job.credentials ? { credentials: job.credentials } : {}), ...(job.insecure ? { insecure: true } : {}) } } : {};
+      await this.emitScanned({ recorded, source: 'registry', repository: job.repository, tags: job.tags, result, ...access });
     } catch (e) {
       const error = e instanceof Error ? e : new Error(String(e));
       record.state = 'failed';

@@ -67,6 +67,8 @@ export interface RematcherOptions {
 }
 
 export class Rematcher {
+  /** Told after each finished run (policy re-evaluation); must not throw or block. */
+  readonly onFinished: Array<(run: RematchRun) => void> = [];
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<RematchRun> | undefined;
   private checking = false;
@@ -194,6 +196,7 @@ export class Rematcher {
       run.durationMs = Math.round(performance.now() - started);
       this.state.lastRun = run;
     }
+    for (const fn of this.onFinished) fn(run);
     return run;
   }
 

@@ -13,6 +13,7 @@ import { registryServices } from '../registry/index.js';
 import type { RouteModule } from '../context.js';
 import { BadRequest, parseBody } from './body.js';
 import { validateScanUpload } from '../registry/upload-validation.js';
+import { attachVerdicts, loadPolicyView } from '../verdict/index.js';
 
 const listQuery = z.object({
   repository: z.string().optional(),
@@ -44,6 +45,8 @@ function csv(value: string | undefined, allowed: readonly string[], field: strin
 
 export const imageRoutes: RouteModule = async (app, ctx) => {
   const { db } = ctx.store;
+  // policy and signature status after every stored scan and re-match (verdict/)
+  attachVerdicts(app, ctx);
   const image = (digest: string) => db.selectFrom('images').selectAll().where('digest', '=', digest).executeTakeFirst();
   const notFound = (digest: string) => ({ error: 'not found', message: `no image ${digest}` });
   const view = (row: NonNullable<Awaited<ReturnType<typeof image>>>) => ({
@@ -113,6 +116,7 @@ export const imageRoutes: RouteModule = async (app, ctx) => {
       packagesScanned: result.packagesScanned,
       db: result.db,
       warnings: result.warnings,
+      policy: await loadPolicyView(db, found.row),
     };
   });
 

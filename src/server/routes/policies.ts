@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { parsePolicy, PolicyInvalidError } from '../../policy/index.js';
 import type { RouteModule } from '../context.js';
 import { BadRequest, parseBody } from './body.js';
+import { verdictService } from '../verdict/index.js';
 
 const exceptionBody = z.strictObject({
   images: z.array(z.string().min(1)).min(1),
@@ -39,6 +40,8 @@ export const policyRoutes: RouteModule = async (app, ctx) => {
       await tx.insertInto('policies').values({ id: randomUUID(), name, version, yaml, created_at: new Date().toISOString(), created_by: actor, active: 1 }).execute();
     });
     await ctx.audit({ actor, action, target: `policy ${name}`, details: { ...details, version } });
+    // every stored image is judged again by the new version, in the background
+    void verdictService(ctx).evaluateAll('policy').catch((e: unknown) => ctx.log.warn({ err: e }, 'policy re-evaluation failed'));
     return { name, version };
   };
 
