@@ -14,6 +14,7 @@ import { agentCommand } from './agent.js';
 import { auditCommand, serverCommand } from './server.js';
 import { webhookCommand } from './webhook.js';
 import { benchCommand } from './bench.js';
+import { authzCommand } from './authz.js';
 import { verifySignaturesForPolicy } from './policy-signatures.js';
 import type { CliContext } from './context.js';
 
@@ -45,7 +46,7 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = c;
     },
   };
-  for (const make of [sbomCommand, scanCommand, configCommand, dbCommand, keyCommand, signCommand, verifyCommand, attestCommand, verifyAttestationCommand, agentCommand, serverCommand, auditCommand, webhookCommand, benchCommand]) program.addCommand(make(ctx).exitOverride());
+  for (const make of [sbomCommand, scanCommand, configCommand, dbCommand, keyCommand, signCommand, verifyCommand, attestCommand, verifyAttestationCommand, agentCommand, serverCommand, auditCommand, webhookCommand, benchCommand, authzCommand]) program.addCommand(make(ctx).exitOverride());
   program.addCommand(policyCommand(ctx, { verifySignatures: verifySignaturesForPolicy }).exitOverride());
 
   try {
