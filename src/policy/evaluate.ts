@@ -8,6 +8,7 @@ import { signature } from './rules-signature.js';
 import { vulnerabilityCvss, vulnerabilityKev, vulnerabilitySeverity } from './rules-vulnerabilities.js';
 import { deniedLicense, deniedPackage, malware, secrets } from './rules-content.js';
 import { containerAge, dockerSocket, hostNamespaces, privileged } from './rules-deployment.js';
+import { capabilities, hostPaths, noNewPrivileges, readOnlyRootfs, resourceLimits, unconfinedProfile } from './rules-hardening.js';
 
 /** Every rule, in RULE_TITLES order (the order results list them). */
 const RULES: readonly Rule[] = [
@@ -29,6 +30,12 @@ const RULES: readonly Rule[] = [
   privileged,
   hostNamespaces,
   dockerSocket,
+  capabilities,
+  hostPaths,
+  readOnlyRootfs,
+  resourceLimits,
+  unconfinedProfile,
+  noNewPrivileges,
 ];
 
 /** Evidence lines kept per rule; the rest are counted (a scan can have hundreds of findings). */

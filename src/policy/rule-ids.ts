@@ -21,6 +21,12 @@ export const RULE_TITLES = {
   privileged: 'Container is not privileged',
   'host-namespaces': 'Container shares no host namespace',
   'docker-socket': 'Container does not mount the Docker socket',
+  capabilities: 'Container adds no capability beyond those allowed',
+  'host-paths': 'Container mounts no sensitive host path',
+  'read-only-rootfs': 'Container root filesystem is read-only',
+  'resource-limits': 'Container sets the required resource limits',
+  'unconfined-profile': 'Container is confined by seccomp and AppArmor',
+  'no-new-privileges': 'Container cannot gain new privileges',
 } as const;
 
 export type RuleId = keyof typeof RULE_TITLES;

@@ -1,4 +1,4 @@
-import { checked, DAY_MS, skipped, type Rule, type Violation } from './rule.js';
+import { checked, DAY_MS, skipped, type Rule, type RuleOutcome, type Violation } from './rule.js';
 import { firstMatchingGlob, repositoryName } from './image-names.js';
 
 /** Rules over the image's name and configuration (OCI image spec, "Properties": User, Healthcheck, Labels, created). */
@@ -35,24 +35,45 @@ export const trustedRepository: Rule = {
 /**
  * The container's user is judged the way the kubelet judges `runAsNonRoot`: UID 0, `root`, or no
  * USER at all is root; a name is accepted only when the image's own etc/passwd maps it to a UID other
- * than 0 (a name nobody can resolve cannot be shown not to be root).
+ * than 0 (a name nobody can resolve cannot be shown not to be root). At deploy time the container's
+ * own user (`docker run --user`, `securityContext.runAsUser`; CIS Docker 4.1, PSS restricted
+ * "Running as Non-root user") replaces the image's USER, and Kubernetes `runAsNonRoot: true` makes
+ * the kubelet refuse UID 0 whatever the image says.
  */
 export const nonRootUser: Rule = {
   id: 'non-root-user',
   applies: (p) => p.image?.nonRootUser === true,
   check(_policy, facts) {
-    const raw = facts.image.user;
-    if (raw === undefined) return skipped(NO_CONFIG);
-    const user = (raw.trim().split(':')[0] ?? '').trim();
-    const fail = (why: string): ReturnType<Rule['check']> => checked([{ text: why, keys: [raw] }]);
-    if (user === '') return fail('the image sets no USER: the container runs as root');
-    if (/^\d+$/u.test(user)) return Number(user) === 0 ? fail(`USER ${raw} is UID 0`) : checked([], [`USER ${raw} (UID ${Number(user)})`]);
-    if (user === 'root') return fail(`USER ${raw} is root`);
-    if (facts.image.uid === undefined) return fail(`USER ${raw} is not mapped to a UID by the image's etc/passwd: cannot show it is not root`);
-    if (facts.image.uid === 0) return fail(`USER ${raw} is mapped to UID 0 by etc/passwd`);
-    return checked([], [`USER ${raw} (UID ${facts.image.uid} in etc/passwd)`]);
+    const d = facts.deployment;
+    const override = d?.user !== undefined && d.user.trim() !== '' ? d.user : undefined;
+    let outcome: RuleOutcome;
+    if (override !== undefined) {
+      // etc/passwd maps the image's USER name; the same name given with --user maps the same way
+      const sameName = userName(override) === userName(facts.image.user ?? '');
+      outcome = judgeUser(override, 'container user', sameName ? facts.image.uid : undefined);
+    } else if (facts.image.user === undefined) outcome = skipped(NO_CONFIG);
+    else outcome = judgeUser(facts.image.user, 'USER', facts.image.uid);
+    const explicitRoot = override !== undefined && /^0+$/u.test(userName(override));
+    const notPassed = outcome.verdict === 'skipped' || outcome.violations.length > 0;
+    if (d?.runAsNonRoot === true && notPassed && !explicitRoot) return checked([], ['runAsNonRoot: true: the kubelet refuses to start the container as UID 0']);
+    return outcome;
   },
 };
+
+function userName(raw: string): string {
+  return (raw.trim().split(':')[0] ?? '').trim();
+}
+
+function judgeUser(raw: string, label: string, uid: number | undefined): RuleOutcome {
+  const user = userName(raw);
+  const fail = (why: string): RuleOutcome => checked([{ text: why, keys: [raw] }]);
+  if (user === '') return fail('the image sets no USER: the container runs as root');
+  if (/^\d+$/u.test(user)) return Number(user) === 0 ? fail(`${label} ${raw} is UID 0`) : checked([], [`${label} ${raw} (UID ${Number(user)})`]);
+  if (user === 'root') return fail(`${label} ${raw} is root`);
+  if (uid === undefined) return fail(`${label} ${raw} is not mapped to a UID by the image's etc/passwd: cannot show it is not root`);
+  if (uid === 0) return fail(`${label} ${raw} is mapped to UID 0 by etc/passwd`);
+  return checked([], [`${label} ${raw} (UID ${uid} in etc/passwd)`]);
+}
 
 export const healthcheck: Rule = {
   id: 'healthcheck',

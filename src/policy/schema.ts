@@ -70,6 +70,38 @@ const spdxId = nonEmpty.refine(isSpdxId, 'not an SPDX license identifier').descr
 export const HOST_NAMESPACES = ['pid', 'ipc', 'net', 'uts'] as const;
 export type HostNamespace = (typeof HOST_NAMESPACES)[number];
 
+/**
+ * Linux capabilities (capabilities(7), as of Linux 6.x), named without the `CAP_` prefix the way
+ * Docker's `--cap-add` and Kubernetes' `capabilities.add` name them; `ALL` stands for every one.
+ */
+export const CAPABILITIES = [
+  'ALL', 'AUDIT_CONTROL', 'AUDIT_READ', 'AUDIT_WRITE', 'BLOCK_SUSPEND', 'BPF', 'CHECKPOINT_RESTORE', 'CHOWN', 'DAC_OVERRIDE',
+  'DAC_READ_SEARCH', 'FOWNER', 'FSETID', 'IPC_LOCK', 'IPC_OWNER', 'KILL', 'LEASE', 'LINUX_IMMUTABLE', 'MAC_ADMIN', 'MAC_OVERRIDE',
+  'MKNOD', 'NET_ADMIN', 'NET_BIND_SERVICE', 'NET_BROADCAST', 'NET_RAW', 'PERFMON', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID',
+  'SYSLOG', 'SYS_ADMIN', 'SYS_BOOT', 'SYS_CHROOT', 'SYS_MODULE', 'SYS_NICE', 'SYS_PACCT', 'SYS_PTRACE', 'SYS_RAWIO',
+  'SYS_RESOURCE', 'SYS_TIME', 'SYS_TTY_CONFIG', 'WAKE_ALARM',
+] as const;
+
+/** `cap_net_admin`, `CAP_NET_ADMIN`, `net_admin` → `NET_ADMIN` (Docker accepts all three). */
+export function capabilityName(s: string): string {
+  return s.trim().toUpperCase().replace(/^CAP_/u, '');
+}
+
+const capability = z
+  .string()
+  .transform(capabilityName)
+  .pipe(z.enum(CAPABILITIES))
+  .describe('a capability name (NET_ADMIN, SYS_ADMIN, ... or ALL; a CAP_ prefix is accepted)');
+
+const hostPathGlob = nonEmpty
+  .refine((s) => s.startsWith('/'), 'not an absolute path')
+  .refine((s) => /^\/+$/u.test(s) || isGlob(s), 'not a valid glob')
+  .describe('an absolute host path or path glob (/etc, /var/run, /home/**)');
+
+/** Resource limits `requireLimits` can ask for. */
+export const LIMIT_KINDS = ['memory', 'cpu', 'pids'] as const;
+export type LimitKind = (typeof LIMIT_KINDS)[number];
+
 const exception = z
   .strictObject({
     images: z.array(glob.describe('an image or repository glob (registry.example.com/team/*)')).min(1),
@@ -127,7 +159,21 @@ export const policySchema = z.strictObject({
       forbidPrivileged: z.boolean().optional(),
       forbidHostNamespaces: z.union([z.boolean(), z.array(z.enum(HOST_NAMESPACES)).min(1)]).optional(),
       forbidDockerSocket: z.boolean().optional(),
+      // CIS Docker 5.3 / PSS baseline "Capabilities": added capabilities (cap-add, capabilities.add)
+      forbidCapabilities: z.array(capability).min(1).optional(),
+      allowedCapabilities: z.array(capability).optional().describe('a list of capability names that may be added ([] = none may be added)'),
+      // CIS Docker 5.5 / PSS baseline "HostPath Volumes": bind mounts of host paths
+      forbidHostPaths: z.array(hostPathGlob).min(1).optional(),
+      // CIS Docker 5.12 / PSS has none (a common hardening control)
+      readOnlyRootFilesystem: z.boolean().optional(),
+      // CIS Docker 5.10 (memory), 5.11 (CPU), 5.29 (pids)
+      requireLimits: z.array(z.enum(LIMIT_KINDS)).min(1).optional(),
+      // CIS Docker 5.1 (AppArmor), 5.21 (seccomp) / PSS baseline "AppArmor", restricted "Seccomp"
+      forbidUnconfined: z.boolean().optional(),
+      // CIS Docker 5.26 / PSS restricted "Privilege Escalation"
+      requireNoNewPrivileges: z.boolean().optional(),
     })
+    .refine((d) => d.forbidCapabilities === undefined || d.allowedCapabilities === undefined, { message: 'give at most one of forbidCapabilities, allowedCapabilities' })
     .optional(),
   /** The runtime agent's settings (networks, reputation lists, detectors, time to live, profiles). */
   runtime: runtimeConfigSchema.optional(),

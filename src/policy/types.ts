@@ -79,6 +79,29 @@ export interface DeploymentFacts {
   mounts?: { source: string; target: string }[];
   /** ISO time the container started; absent when it has not started (admission). */
   startedAt?: string;
+  /*
+   * The fields below are "absent = not known here": a rule that needs one is skipped, with the reason
+   * from `absentBecause` when the gate gives one (Kubernetes has no per-container pids limit).
+   */
+  /** Capabilities added beyond the runtime's default set (`NET_ADMIN`, `ALL`; `CAP_` prefix and case are ignored). */
+  capAdd?: string[];
+  /**
+   * The user the container is told to run as, overriding the image's USER (`docker run --user`,
+   * `securityContext.runAsUser`); absent = the image's USER applies.
+   */
+  user?: string;
+  /** Kubernetes `runAsNonRoot: true`: the kubelet refuses to start the container as UID 0. */
+  runAsNonRoot?: boolean;
+  readOnlyRootfs?: boolean;
+  /** Limits as set (`67108864 bytes`, `500m`), `null` = none set; a kind left out = not known here. */
+  limits?: { memory?: string | null; cpu?: string | null; pids?: string | null };
+  /** The seccomp / AppArmor profile is `unconfined` (explicitly, or because the container is privileged). */
+  seccompUnconfined?: boolean;
+  apparmorUnconfined?: boolean;
+  /** `no-new-privileges` is set (Docker security option; Kubernetes `allowPrivilegeEscalation: false`). */
+  noNewPrivileges?: boolean;
+  /** Why a field above is absent, shown as the reason of the rule skipped for it. */
+  absentBecause?: Partial<Record<'capAdd' | 'readOnlyRootfs' | 'memory' | 'cpu' | 'pids' | 'seccompUnconfined' | 'apparmorUnconfined' | 'noNewPrivileges', string>>;
 }
 
 export type RuleVerdict = 'pass' | 'fail' | 'skipped' | 'excepted';

@@ -80,6 +80,10 @@ async function bulkheadVerdicts(): Promise<{ verdicts: Map<string, Verdict>; aut
 
 test('bench docker agrees with docker-bench-security on every automated check both judge', async () => {
   const [reference, ours] = [await referenceVerdicts(), await bulkheadVerdicts()];
+  // docker-bench-security judges 2.12 (authorization plugin) and other daemon flags from every dockerd
+  // process on the host (`ps`); we read the daemon behind the socket we judge. When another daemon runs
+  // (the authorization plugin's tests start one with --authorization-plugin), 2.12 can differ.
+  const otherDaemons = (await runAllowFailure('pgrep', ['-x', 'dockerd'])).stdout.trim().split('\n').filter(Boolean).length - 1;
   assert.ok(reference.size > 50, `docker-bench-security reported ${reference.size} checks`);
   const unexplained: string[] = [];
   let compared = 0;
@@ -90,6 +94,7 @@ test('bench docker agrees with docker-bench-security on every automated check bo
     const judged = (v: Verdict) => v === 'pass' || v === 'warn';
     if (!judged(theirs) && !judged(mine)) continue;
     compared++;
+    if (theirs !== mine && id === '2.12' && otherDaemons > 0) continue; // see below
     if (theirs !== mine && !(id in KNOWN_DIFFERENCES)) unexplained.push(`${id}: docker-bench-security ${theirs}, bulkhead ${mine}`);
   }
   assert.ok(compared > 40, `only ${compared} checks compared`);

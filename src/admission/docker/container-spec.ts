@@ -1,4 +1,4 @@
-import type { DeploymentFacts } from '../../policy/index.js';
+import { capabilityName, type DeploymentFacts } from '../../policy/index.js';
 
 /**
  * What a `POST /containers/create` body asks for (Engine API "ContainerCreate": Image, User,
@@ -9,44 +9,45 @@ import type { DeploymentFacts } from '../../policy/index.js';
 export interface ContainerSpec {
   image?: string;
   deployment: DeploymentFacts;
-  /** Settings seen but not judged: `cap-add SYS_ADMIN (CIS 5.3)`, `seccomp=unconfined (CIS 5.21)`. */
+  /** Settings seen but not judged by any policy rule: `device /dev/sda (CIS 5.17)`. */
   unjudged: string[];
 }
 
-/** Host paths whose bind mount gives the container the host (CIS 5.5). */
-const SENSITIVE_HOST_PATHS = ['/', '/boot', '/dev', '/etc', '/lib', '/proc', '/sys', '/usr', '/var/lib/docker', '/run', '/var/run'];
-
 export function containerSpec(body: Record<string, unknown>): ContainerSpec {
   const host = record(body.HostConfig);
-  const deployment: DeploymentFacts = {};
   const unjudged: string[] = [];
+  const securityOpt = strings(host.SecurityOpt).map((o) => o.trim());
+  const deployment: DeploymentFacts = {
+    // the body is the whole request: a setting it leaves out is the Engine's default, so every fact is known
+    capAdd: strings(host.CapAdd).map(capabilityName),
+    mounts: bindMounts(host),
+    readOnlyRootfs: host.ReadonlyRootfs === true,
+    limits: {
+      memory: positive(host.Memory) ? `${String(host.Memory)} bytes` : null,
+      // a hard cap (--cpus, --cpu-quota); --cpu-shares is a relative weight, not a limit
+      cpu: positive(host.NanoCpus) ? `${Number(host.NanoCpus) / 1e9} CPUs` : positive(host.CpuQuota) ? `quota ${String(host.CpuQuota)}µs per ${positive(host.CpuPeriod) ? String(host.CpuPeriod) : '100000'}µs` : null,
+      // 0 and -1 both mean unlimited (Engine API HostConfig.PidsLimit)
+      pids: positive(host.PidsLimit) ? String(host.PidsLimit) : null,
+    },
+    // `seccomp=unconfined` (docker CLI) and the older `seccomp:unconfined` form
+    seccompUnconfined: securityOpt.some((o) => /^seccomp[=:]unconfined$/u.test(o)),
+    apparmorUnconfined: securityOpt.some((o) => /^apparmor[=:]unconfined$/u.test(o)),
+    // a daemon started with --no-new-privileges applies it to every container; the request cannot show that
+    noNewPrivileges: securityOpt.some((o) => /^no-new-privileges(?:[=:]true)?$/u.test(o)),
+  };
   if (host.Privileged === true) deployment.privileged = true;
   // namespace modes are `host` or `container:ID` (sharing another container's, not the host's)
   if (host.PidMode === 'host') deployment.hostPid = true;
   if (host.IpcMode === 'host') deployment.hostIpc = true;
   if (host.NetworkMode === 'host') deployment.hostNetwork = true;
   if (host.UTSMode === 'host') deployment.hostUts = true;
-  const mounts = bindMounts(host);
-  if (mounts.length) deployment.mounts = mounts;
+  // `User` is `user[:group]`; empty = the image's USER (Engine API ContainerConfig.User)
+  if (typeof body.User === 'string' && body.User.trim() !== '') deployment.user = body.User;
 
-  for (const cap of strings(host.CapAdd)) unjudged.push(`cap-add ${cap} (CIS 5.3)`);
-  for (const m of mounts) {
-    const path = m.source.replace(/\/+$/u, '') || '/';
-    if (SENSITIVE_HOST_PATHS.some((s) => path === s)) unjudged.push(`bind mount of sensitive host path ${m.source} (CIS 5.5)`);
+  // judged by no policy rule yet: say so with each decision
+  for (const dev of Array.isArray(host.Devices) ? host.Devices.map(record) : []) {
+    if (typeof dev.PathOnHost === 'string') unjudged.push(`device ${dev.PathOnHost} (CIS 5.17)`);
   }
-  const user = typeof body.User === 'string' ? body.User : '';
-  if (user === '' || user === '0' || user.startsWith('0:') || user === 'root' || user.startsWith('root:')) unjudged.push(`user ${user || '(image default)'} (CIS 4.1)`);
-  if (host.ReadonlyRootfs !== true) unjudged.push('writable root filesystem (CIS 5.12)');
-  if (!positive(host.Memory)) unjudged.push('no memory limit (CIS 5.10)');
-  if (!positive(host.NanoCpus) && !positive(host.CpuQuota) && !positive(host.CpuShares)) unjudged.push('no CPU limit (CIS 5.11)');
-  if (!positive(host.PidsLimit)) unjudged.push('no pids limit (CIS 5.29)');
-  const securityOpt = strings(host.SecurityOpt);
-  for (const opt of securityOpt) {
-    const normal = opt.replace(':', '=');
-    if (normal === 'seccomp=unconfined') unjudged.push('seccomp=unconfined (CIS 5.21)');
-    if (normal === 'apparmor=unconfined') unjudged.push('apparmor=unconfined (CIS 5.1)');
-  }
-  if (!securityOpt.some((o) => /^no-new-privileges(?:[:=]true)?$/u.test(o))) unjudged.push('no-new-privileges not set (CIS 5.26)');
 
   const spec: ContainerSpec = { deployment, unjudged };
   if (typeof body.Image === 'string' && body.Image !== '') spec.image = body.Image;

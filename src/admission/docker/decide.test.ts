@@ -59,13 +59,46 @@ describe('decide over recorded Engine API requests', () => {
     assert.equal(imageToResolve(fixture('ps')), undefined);
   });
 
-  test('settings without a policy rule are allowed and reported as unjudged', () => {
-    const d = decide(fixture('create-loose'), ctx());
-    assert.ok(d.unjudged?.some((u) => /^cap-add (CAP_)?SYS_ADMIN /.test(u)), JSON.stringify(d.unjudged));
-    assert.ok(d.unjudged?.some((u) => u.startsWith('seccomp=unconfined')));
-    assert.ok(d.unjudged?.some((u) => u.includes('/etc')));
-    const hardened = decide(fixture('create-hardened'), ctx());
-    assert.deepEqual(hardened.unjudged, undefined, 'a hardened create leaves nothing unjudged');
+  test('settings the policy now judges are no longer reported as unjudged', () => {
+    for (const name of ['create-loose', 'create-hardened', 'create-plain']) assert.equal(decide(fixture(name), ctx()).unjudged, undefined, name);
+  });
+
+  // one case per hardening rule, over the recorded creates: `create-loose` (--cap-add SYS_ADMIN,
+  // --mount /etc, seccomp and AppArmor unconfined), `create-hardened` (--user 1000:1000, --read-only,
+  // memory/cpu/pids limits, no-new-privileges, --cap-drop ALL), `create-plain` (docker defaults)
+  const hardening: [policy: string, name: string, allow: boolean, rule: string, reason: RegExp][] = [
+    ['forbidCapabilities: [NET_ADMIN, SYS_ADMIN]', 'create-loose', false, 'capabilities', /adds capability SYS_ADMIN/],
+    ['allowedCapabilities: [NET_BIND_SERVICE]', 'create-hardened', true, 'policy', /allowed/],
+    ['forbidHostPaths: [/, /etc, /proc, /sys]', 'create-loose', false, 'host-paths', /mounts host path \/etc at \/host-etc/],
+    ['forbidHostPaths: [/var/run]', 'create-sock', false, 'host-paths', /\/var\/run\/docker\.sock/],
+    ['readOnlyRootFilesystem: true', 'create-plain', false, 'read-only-rootfs', /writable root filesystem/],
+    ['readOnlyRootFilesystem: true', 'create-hardened', true, 'policy', /allowed/],
+    ['requireLimits: [memory, cpu, pids]', 'create-plain', false, 'resource-limits', /no memory limit.*no cpu limit.*no pids limit/],
+    ['requireLimits: [memory, cpu, pids]', 'create-hardened', true, 'policy', /allowed/],
+    ['forbidUnconfined: true', 'create-loose', false, 'unconfined-profile', /seccomp unconfined.*AppArmor unconfined/],
+    ['forbidUnconfined: true', 'create-priv', false, 'unconfined-profile', /\(privileged\)/],
+    ['forbidUnconfined: true', 'create-plain', true, 'policy', /allowed/],
+    ['requireNoNewPrivileges: true', 'create-plain', false, 'no-new-privileges', /may gain new privileges/],
+    ['requireNoNewPrivileges: true', 'create-hardened', true, 'policy', /allowed/],
+  ];
+  for (const [rule, name, allow, decided, reason] of hardening) {
+    test(`${rule}: ${name}`, () => {
+      const p = parsePolicy(`version: 1\ndeployment:\n  ${rule}\n`, 'p.yaml');
+      const d = decide(fixture(name), ctx({ policy: p }));
+      assert.equal(d.allow, allow, d.reason);
+      assert.equal(d.rule, decided);
+      assert.match(d.reason, reason);
+    });
+  }
+
+  test('the container user overrides the image USER for non-root-user', () => {
+    const p = parsePolicy('version: 1\nimage:\n  nonRootUser: true\n', 'p.yaml');
+    const rootImage: ImageEvidence = { ...trusted, facts: { ...trusted.facts, user: '' } };
+    const plain = decide(fixture('create-plain'), ctx({ policy: p, image: rootImage }));
+    assert.equal(plain.allow, false);
+    assert.match(plain.reason, /^denied by policy rule non-root-user: the image sets no USER/);
+    const hardened = decide(fixture('create-hardened'), ctx({ policy: p, image: rootImage }));
+    assert.equal(hardened.allow, true, hardened.reason);
   });
 
   test('an untrusted registry is denied at create and at pull', () => {

@@ -17,6 +17,8 @@ export interface DecisionEvent {
   reason: string;
   unjudged?: string[];
   warnings?: string[];
+  /** Parts of the image evidence answered from the plugin's cache (`--cache-ttl`), not fetched again. */
+  cached?: ('signatures' | 'findings')[];
   /** Milliseconds from the plugin request to the decision. */
   ms: number;
 }

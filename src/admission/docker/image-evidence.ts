@@ -1,4 +1,4 @@
-import type { Policy, ImagePolicyFacts, SignatureFacts } from '../../policy/index.js';
+import type { Policy, ImagePolicyFacts, SignatureFacts, SignatureRequirement } from '../../policy/index.js';
 import type { Finding, FindingKind } from '../../findings/index.js';
 import type { ScannerName } from '../../findings/scan-result.js';
 import { BulkheadError } from '../../errors.js';
@@ -9,8 +9,12 @@ import { TtlCache } from './ttl-cache.js';
 /**
  * Gathers what the policy needs to know about a create's image: its name and configuration from the
  * daemon, its digest, its signatures (the same `checkPolicySignatures` as `policy check` and the
- * server) and its findings (a local scan against `--db`, or the server's stored scan). Signatures and
- * findings are cached by digest for `ttlMs`: a digest's content never changes, only the database does.
+ * server) and its findings (a local scan against `--db`, or the server's stored scan).
+ *
+ * Two caches, for `ttlMs`: findings by image ID (a digest's content never changes, only the database
+ * does), and signatures by the signed `registry/repository@digest` (signatures live per repository).
+ * Only a VERIFIED signature answer is reused: a signature can be added at any moment (`bulkhead sign`
+ * after a denial), so an unsigned image is looked up again at its next create.
  */
 export interface EvidenceOptions {
   /** The guarded daemon's Engine API socket. */
@@ -22,73 +26,92 @@ export interface EvidenceOptions {
   baseDir?: string;
 }
 
-interface Cached {
-  signatures?: SignatureFacts[];
-  findings?: Finding[];
+interface Scanned {
+  findings: Finding[];
   scanned: FindingKind[];
   user?: string;
   uid?: number;
 }
 
+/** Which parts of the evidence were answered from the cache (reported in the decision event). */
+export type CachedPart = 'signatures' | 'findings';
+
 const KIND: Record<string, FindingKind> = { vuln: 'vulnerability', secret: 'secret', malware: 'malware' };
 
 export class ImageEvidenceSource {
-  private readonly cache: TtlCache<Promise<Cached>>;
+  private readonly scans: TtlCache<Promise<Scanned>>;
+  private readonly signatures: TtlCache<Promise<SignatureFacts[]>>;
   constructor(private readonly options: EvidenceOptions) {
-    this.cache = new TtlCache(options.ttlMs);
+    this.scans = new TtlCache(options.ttlMs);
+    this.signatures = new TtlCache(options.ttlMs);
   }
 
   /** The evidence, or `{error}` naming why it could not be gathered (the decision then fails closed). */
-  async gather(name: string, policy: Policy): Promise<ImageEvidence | { error: string }> {
+  async gather(name: string, policy: Policy): Promise<(ImageEvidence & { cached: CachedPart[] }) | { error: string }> {
     try {
       const inspect = await inspectImage(this.options.dockerSocket, name);
       if (!inspect) return { error: `image ${name} is not in the daemon (pull it first)` };
       const facts = imageFacts(name, inspect);
       if (typeof facts === 'string') return { error: facts };
-      const key = `${facts.digest ?? inspect.Id}|${inspect.Id}`;
-      let pending = this.cache.get(key);
-      if (!pending) {
-        pending = this.collect(facts, inspect, policy);
-        this.cache.set(key, pending);
-        // a failure is not cached: the next create asks again
-        pending.catch(() => this.cache.delete(key));
-      }
-      const cached = await pending;
-      if (cached.user !== undefined) facts.user = cached.user;
-      if (cached.uid !== undefined) facts.uid = cached.uid;
-      const evidence: ImageEvidence = { facts, findings: cached.findings ?? [], scanned: cached.scanned };
-      if (cached.signatures) evidence.signatures = cached.signatures;
+      const cached: CachedPart[] = [];
+      const requirement = policy.trust?.signatures;
+      const signaturesPending = requirement ? this.signaturesOf(facts, requirement, cached) : undefined;
+      const scanners = scannersFor(policy);
+      const scanPending = scanners.length ? this.scanOf(facts, inspect, scanners, cached) : undefined;
+      const [signatures, scan] = await Promise.all([signaturesPending, scanPending]);
+      if (scan?.user !== undefined) facts.user = scan.user;
+      if (scan?.uid !== undefined) facts.uid = scan.uid;
+      const evidence: ImageEvidence & { cached: CachedPart[] } = { facts, findings: scan?.findings ?? [], scanned: scan?.scanned ?? [], cached };
+      if (signatures) evidence.signatures = signatures;
       return evidence;
     } catch (e) {
       return { error: e instanceof Error ? e.message.split('\n')[0]! : String(e) };
     }
   }
 
-  private async collect(facts: ImagePolicyFacts, inspect: ImageInspect, policy: Policy): Promise<Cached> {
-    const out: Cached = { scanned: [] };
-    const requirement = policy.trust?.signatures;
-    if (requirement) {
-      const { checkPolicySignatures } = await import('../../cli/policy-signatures.js');
-      // signatures are about the manifest digest the image was pulled by (RepoDigests)
-      const signed = facts.digest && facts.registry ? `${facts.registry}/${facts.repository}@${facts.digest}` : undefined;
-      out.signatures = signed
-        ? (await checkPolicySignatures(signed, requirement, { ...(this.options.baseDir ? { baseDir: this.options.baseDir } : {}) })).facts
-        : [{ verified: false, reason: `${facts.reference} has no registry digest (not pulled from a registry): nothing to verify` }];
+  private signaturesOf(facts: ImagePolicyFacts, requirement: SignatureRequirement, cached: CachedPart[]): Promise<SignatureFacts[]> {
+    // signatures are about the manifest digest the image was pulled by (RepoDigests)
+    const signed = facts.digest && facts.registry ? `${facts.registry}/${facts.repository}@${facts.digest}` : undefined;
+    if (!signed) return Promise.resolve([{ verified: false, reason: `${facts.reference} has no registry digest (not pulled from a registry): nothing to verify` }]);
+    const hit = this.signatures.get(signed);
+    if (hit) {
+      cached.push('signatures');
+      return hit;
     }
-    const scanners = scannersFor(policy);
-    if (scanners.length === 0) return out;
+    const pending = (async () => {
+      const { checkPolicySignatures } = await import('../../cli/policy-signatures.js');
+      return (await checkPolicySignatures(signed, requirement, { ...(this.options.baseDir ? { baseDir: this.options.baseDir } : {}) })).facts;
+    })();
+    this.signatures.set(signed, pending);
+    // failures and unverified answers are not kept: the next create asks the registry again
+    pending.then((f) => (f.some((s) => s.verified) ? undefined : this.signatures.delete(signed)), () => this.signatures.delete(signed));
+    return pending;
+  }
+
+  private scanOf(facts: ImagePolicyFacts, inspect: ImageInspect, scanners: ScannerName[], cached: CachedPart[]): Promise<Scanned> {
+    const key = `${scanners.join(',')}|${inspect.Id}|${facts.digest ?? ''}`;
+    const hit = this.scans.get(key);
+    if (hit) {
+      cached.push('findings');
+      return hit;
+    }
+    const pending = this.scan(facts, inspect, scanners);
+    this.scans.set(key, pending);
+    // a failure is not cached: the next create asks again
+    pending.catch(() => this.scans.delete(key));
+    return pending;
+  }
+
+  private async scan(facts: ImagePolicyFacts, inspect: ImageInspect, scanners: ScannerName[]): Promise<Scanned> {
     if (this.options.server) {
-      out.findings = await this.serverFindings(facts.digest ?? inspect.Id, inspect.Id, scanners);
-      out.scanned = scanners.map((s) => KIND[s]!);
-      return out;
+      return { findings: await this.serverFindings(facts.digest ?? inspect.Id, inspect.Id, scanners), scanned: scanners.map((s) => KIND[s]!) };
     }
     if (!this.options.dbPath && scanners.includes('vuln')) throw new BulkheadError('USAGE', 'the policy has vulnerability rules but neither --db nor --server is given');
     const { scanImage } = await import('../../scan/index.js');
     const { factsFromScan } = await import('../../policy/index.js');
     const scan = await scanImage(`docker-daemon:${inspect.Id}`, { scanners, ...(this.options.dbPath ? { dbPath: this.options.dbPath } : {}), dockerHost: `unix://${this.options.dockerSocket}`, maxDbAgeDays: 0 });
     const scanned = factsFromScan(scan.result, scan.analysis);
-    out.findings = scanned.findings.filter((f) => !f.suppression);
-    out.scanned = scanned.scanned ?? [];
+    const out: Scanned = { findings: scanned.findings.filter((f) => !f.suppression), scanned: scanned.scanned ?? [] };
     if (scanned.image.user !== undefined) out.user = scanned.image.user;
     if (scanned.image.uid !== undefined) out.uid = scanned.image.uid;
     return out;

@@ -7,7 +7,7 @@ import { BulkheadError } from '../../errors.js';
 import type { Policy } from '../../policy/index.js';
 import { ACTIVATE_PATH, ACTIVATE_RESPONSE, AUTHZ_REQUEST_PATH, AUTHZ_RESPONSE_PATH, PLUGIN_CONTENT_TYPE, parseAuthzRequest, type AuthzResponse } from './protocol.js';
 import { decide, imageToResolve, type Decision, type DecisionContext } from './decide.js';
-import { ImageEvidenceSource } from './image-evidence.js';
+import { ImageEvidenceSource, type CachedPart } from './image-evidence.js';
 import { decisionEvent, EventLog, type DecisionEvent } from './events.js';
 
 export const DEFAULT_PLUGIN_SOCKET = '/run/docker/plugins/bulkhead.sock';
@@ -57,15 +57,21 @@ export async function startAuthzPlugin(options: AuthzPluginOptions): Promise<Aut
     const started = performance.now();
     const request = parseAuthzRequest(raw);
     let decision: Decision;
+    let cached: CachedPart[] | undefined;
     if (typeof request === 'string') {
       decision = { allow: false, rule: 'unreadable-body', reason: `denied by rule unreadable-body: ${request}` };
     } else {
       const context: DecisionContext = { policy: options.policy, now: new Date(), allowUsers: options.allowUsers ?? [], failOpen: options.failOpen === true };
       const image = imageToResolve(request);
-      if (image && !('unavailable' in options.policy)) context.image = await evidence.gather(image, options.policy);
+      if (image && !('unavailable' in options.policy)) {
+        const gathered = await evidence.gather(image, options.policy);
+        if ('cached' in gathered && gathered.cached.length) cached = gathered.cached;
+        context.image = gathered;
+      }
       decision = decide(request, context);
     }
     const event = decisionEvent(decision, typeof request === 'string' ? {} : request, new Date(), performance.now() - started);
+    if (cached) event.cached = cached;
     events?.write(event);
     options.onDecision?.(event);
     for (const w of decision.warnings ?? []) if (w.startsWith('fail-open')) warn(w);

@@ -81,9 +81,8 @@ export async function decideAdmission(request: AdmissionRequest, settings: Admis
 
 /** Evaluates one container; pushes its issues and returns whether any rule failed (a failed image is never pinned). */
 function judgeContainer(container: WorkloadContainer, image: ResolvedImage, policy: Policy, now: Date, issues: Issue[]): boolean {
+  // runAsUser and runAsNonRoot reach the non-root-user rule as deployment facts (pod-workload.ts)
   const facts: PolicyFacts = { ...image.facts, deployment: container.deployment };
-  // the kubelet runs the container as securityContext.runAsUser when set, whatever the image USER says
-  if (container.runAsUser !== undefined) facts.image = { ...facts.image, user: String(container.runAsUser) };
   let failed = false;
   for (const rule of evaluate(policy, facts, now).rules) {
     if (rule.verdict === 'fail') {

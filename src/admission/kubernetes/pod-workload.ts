@@ -78,6 +78,9 @@ export function podWorkloadOf(kind: string, object: Obj, namespace: string | und
         }),
       };
       const runAsUser = typeof sc.runAsUser === 'number' ? sc.runAsUser : typeof podSc.runAsUser === 'number' ? podSc.runAsUser : undefined;
+      Object.assign(deployment, hardeningFacts(c, sc, podSc, appArmorAnnotations(template, cname)));
+      // the kubelet runs the container as runAsUser when set, whatever the image USER says
+      if (runAsUser !== undefined) deployment.user = String(runAsUser);
       containers.push({
         list,
         index,
@@ -99,4 +102,44 @@ function hostPathVolumes(spec: Obj): Map<string, string> {
     if (isObj(v) && typeof v.name === 'string' && isObj(v.hostPath) && typeof v.hostPath.path === 'string') out.set(v.name, v.hostPath.path);
   }
   return out;
+}
+
+/**
+ * The hardening facts of one container (Kubernetes API, SecurityContext and PodSecurityContext;
+ * container settings win over the pod's). Defaults follow the API: unset `allowPrivilegeEscalation`
+ * allows escalation, unset `readOnlyRootFilesystem` is writable, unset AppArmor is the runtime's
+ * default profile. Unset seccomp is left unknown: the kubelet's `--seccomp-default` decides it.
+ */
+function hardeningFacts(c: Obj, sc: Obj, podSc: Obj, annotationAppArmor: string | undefined): DeploymentFacts {
+  const caps = isObj(sc.capabilities) && Array.isArray(sc.capabilities.add) ? sc.capabilities.add.filter((x): x is string => typeof x === 'string') : [];
+  const limits = isObj(c.resources) && isObj(c.resources.limits) ? c.resources.limits : {};
+  const quantity = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' && !/^0+(?:\.0*)?[a-zA-Z]*$/u.test(v.trim())) || (typeof v === 'number' && v > 0) ? String(v) : null;
+  const seccomp = profileType(sc.seccompProfile) ?? profileType(podSc.seccompProfile);
+  const appArmor = profileType(sc.appArmorProfile) ?? profileType(podSc.appArmorProfile) ?? annotationAppArmor;
+  const runAsNonRoot = typeof sc.runAsNonRoot === 'boolean' ? sc.runAsNonRoot : podSc.runAsNonRoot === true;
+  const facts: DeploymentFacts = {
+    // names as written (NET_ADMIN, CAP_NET_ADMIN): the policy rule normalises them
+    capAdd: caps,
+    readOnlyRootfs: sc.readOnlyRootFilesystem === true,
+    limits: { memory: quantity(limits.memory), cpu: quantity(limits.cpu) },
+    apparmorUnconfined: appArmor?.toLowerCase() === 'unconfined',
+    noNewPrivileges: sc.allowPrivilegeEscalation === false,
+    absentBecause: { pids: 'Kubernetes sets no per-container pids limit (the kubelet\'s podPidsLimit applies per node)' },
+    ...(runAsNonRoot ? { runAsNonRoot: true } : {}),
+  };
+  if (seccomp !== undefined) facts.seccompUnconfined = seccomp.toLowerCase() === 'unconfined';
+  else facts.absentBecause!.seccompUnconfined = 'seccompProfile is not set: the node decides (kubelet --seccomp-default); set seccompProfile.type RuntimeDefault';
+  return facts;
+}
+
+function profileType(v: unknown): string | undefined {
+  return isObj(v) && typeof v.type === 'string' ? v.type : undefined;
+}
+
+/** The AppArmor annotation before Kubernetes 1.30 (`container.apparmor.security.beta.kubernetes.io/NAME: unconfined`). */
+function appArmorAnnotations(template: unknown, container: string): string | undefined {
+  const meta = isObj(template) && isObj(template.metadata) ? template.metadata : {};
+  const annotations = isObj(meta.annotations) ? meta.annotations : {};
+  const v = annotations[`container.apparmor.security.beta.kubernetes.io/${container}`];
+  return typeof v === 'string' ? v : undefined;
 }

@@ -69,3 +69,10 @@ exceptions:
   assert.deepEqual(privilegeDrift(fact, policy(excepted), { now: NOW }), []);
   assert.equal(privilegeDrift(fact, policy(excepted), { now: new Date('2026-06-01T00:00:00Z') }).length, 1);
 });
+
+test('the hardening rules the inventory has facts for are judged; seccomp and no-new-privileges are not', () => {
+  const fact = containerFact(inspect({ CapAdd: ['NET_ADMIN'], ReadonlyRootfs: false, Memory: 0 }, { Mounts: [{ Type: 'bind', Source: '/etc', Destination: '/host-etc', RW: false }] }));
+  const p = policy('version: 1\ndeployment:\n  forbidCapabilities: [NET_ADMIN]\n  forbidHostPaths: [/etc]\n  readOnlyRootFilesystem: true\n  requireLimits: [memory]\n  forbidUnconfined: true\n  requireNoNewPrivileges: true\n');
+  const rules = privilegeDrift(fact, p, { now: NOW }).map((f) => f.evidence?.['rule']).sort();
+  assert.deepEqual(rules, ['capabilities', 'host-paths', 'read-only-rootfs', 'resource-limits']);
+});

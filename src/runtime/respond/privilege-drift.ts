@@ -6,7 +6,8 @@ import { RESPOND_CHECKS } from './checks.js';
 
 /**
  * How a running container holds more privilege than the policy allows: the policy's own deployment
- * rules (privileged, host namespaces, Docker socket) and `image.nonRootUser`, judged by the one
+ * rules (privileged, host namespaces, Docker socket, capabilities, host paths, read-only root
+ * filesystem, resource limits) and `image.nonRootUser`, judged by the one
  * policy evaluation every gate uses, over facts taken from `docker inspect`. Exceptions in the policy
  * apply as they do at admission. Pure.
  */
@@ -17,6 +18,10 @@ const SETTING: Partial<Record<RuleId, { setting: string; severity: Severity }>> 
   'host-namespaces': { setting: 'deployment.forbidHostNamespaces', severity: 'high' },
   'docker-socket': { setting: 'deployment.forbidDockerSocket', severity: 'critical' },
   'non-root-user': { setting: 'image.nonRootUser', severity: 'high' },
+  capabilities: { setting: 'deployment.forbidCapabilities / allowedCapabilities', severity: 'high' },
+  'host-paths': { setting: 'deployment.forbidHostPaths', severity: 'high' },
+  'read-only-rootfs': { setting: 'deployment.readOnlyRootFilesystem', severity: 'medium' },
+  'resource-limits': { setting: 'deployment.requireLimits', severity: 'medium' },
 };
 
 export interface PrivilegeDriftOptions {
@@ -36,6 +41,15 @@ function deploymentFacts(fact: ContainerFact): DeploymentFacts {
     hostUts: ns.has('uts'),
     mounts: fact.mounts.filter((m) => m.hostPath && m.source !== undefined).map((m) => ({ source: m.source!, target: m.destination })),
     ...(fact.startedAt ? { startedAt: fact.startedAt } : {}),
+    capAdd: fact.capAdd,
+    readOnlyRootfs: fact.readOnlyRootfs,
+    limits: {
+      memory: fact.limits.memoryBytes !== undefined ? `${fact.limits.memoryBytes} bytes` : null,
+      cpu: fact.limits.cpus !== undefined ? `${fact.limits.cpus} CPUs` : null,
+      pids: fact.limits.pidsLimit !== undefined ? String(fact.limits.pidsLimit) : null,
+    },
+    // `docker inspect` security options are not part of the inventory fact: the unconfined-profile
+    // and no-new-privileges rules are left out of the narrowed policy below
   };
 }
 
@@ -61,6 +75,11 @@ export function privilegeDrift(fact: ContainerFact, policy: Policy, options: Pri
             ...(policy.deployment.forbidPrivileged !== undefined ? { forbidPrivileged: policy.deployment.forbidPrivileged } : {}),
             ...(policy.deployment.forbidHostNamespaces !== undefined ? { forbidHostNamespaces: policy.deployment.forbidHostNamespaces } : {}),
             ...(policy.deployment.forbidDockerSocket !== undefined ? { forbidDockerSocket: policy.deployment.forbidDockerSocket } : {}),
+            ...(policy.deployment.forbidCapabilities !== undefined ? { forbidCapabilities: policy.deployment.forbidCapabilities } : {}),
+            ...(policy.deployment.allowedCapabilities !== undefined ? { allowedCapabilities: policy.deployment.allowedCapabilities } : {}),
+            ...(policy.deployment.forbidHostPaths !== undefined ? { forbidHostPaths: policy.deployment.forbidHostPaths } : {}),
+            ...(policy.deployment.readOnlyRootFilesystem !== undefined ? { readOnlyRootFilesystem: policy.deployment.readOnlyRootFilesystem } : {}),
+            ...(policy.deployment.requireLimits !== undefined ? { requireLimits: policy.deployment.requireLimits } : {}),
           },
         }
       : {}),
