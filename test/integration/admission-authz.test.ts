@@ -3,8 +3,9 @@
  * one) started with `--authorization-plugin=bulkhead`, a busybox image loaded into it, and the docker
  * CLI's own error text checked. Covers privileged, Docker socket, untrusted registry, a compliant
  * image, a create body the plugin never receives (chunked: dockerd 20.10 forwards only bodies of known
- * length, the CVE-2024-41110 class), fail-closed on an unreadable policy, and what dockerd does when
- * the plugin process is gone.
+ * length, the CVE-2024-41110 class), fail-closed on an unreadable policy (`--no-supervisor`), the
+ * supervisor's own fail-closed answers while its decision worker is killed and restarting, and what
+ * dockerd does when the whole plugin process is gone.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -23,6 +24,10 @@ let work: string;
 let daemonSocket: string;
 let dockerd: ChildProcess | undefined;
 let plugin: ChildProcess | undefined;
+/** stderr of the running plugin (the supervisor's lines name its worker's pid). */
+let pluginStderr = '';
+/** Long enough that the tests below run inside the window in which a killed worker is not yet back. */
+const RESTART_BACKOFF_S = 15;
 const MAIN_TAG = 'bulkhead-test/authz-busybox:1';
 const TRUSTED = '127.0.0.1:5999/team/app:1';
 const UNTRUSTED = 'untrusted/app:1';
@@ -53,15 +58,25 @@ await program.parseAsync(process.argv.slice(2), { from: 'user' });
 async function startPlugin(policyFile: string, extra: string[] = []): Promise<ChildProcess> {
   const runner = join(work, 'runner.mts');
   if (!existsSync(runner)) writeFileSync(runner, RUNNER);
-  const child = spawn(process.execPath, ['--import', 'tsx', runner, 'authz', '--policy', policyFile, '--socket', PLUGIN_SOCKET, '--docker-host', daemonSocket, '--events', join(work, 'events.jsonl'), ...extra], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  const deadline = Date.now() + 30_000;
-  while (!stderr.includes('listening on')) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`bulkhead authz did not start:\n${stderr}`);
+  const child = spawn(process.execPath, ['--import', 'tsx', runner, 'authz', '--policy', policyFile, '--socket', PLUGIN_SOCKET, '--docker-host', daemonSocket, '--events', join(work, 'events.jsonl'), '--restart-backoff', String(RESTART_BACKOFF_S), ...extra], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  pluginStderr = '';
+  child.stderr!.on('data', (c: Buffer) => (pluginStderr += c.toString()));
+  // the supervisor says this once its worker is ready (so decisions below are the policy's)
+  await waitForStderr((s) => s.includes('authorization plugin listening on'), child, 60_000);
+  return child;
+}
+
+async function waitForStderr(ok: (stderr: string) => boolean, child: ChildProcess, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!ok(pluginStderr)) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`bulkhead authz: expected line not seen:\n${pluginStderr}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  return child;
+}
+
+/** Pids of every decision worker the supervisor reported ready, in order. */
+function readyWorkers(): number[] {
+  return [...pluginStderr.matchAll(/decision worker ready \(pid (\d+)\)/gu)].map((m) => Number(m[1]));
 }
 
 async function stopPlugin(): Promise<void> {
@@ -160,16 +175,45 @@ describe('bulkhead authz with a real dockerd', () => {
     assert.ok(events.some((e) => e.allow && e.rule === 'policy'));
   });
 
-  test('policy unreadable: fail-closed denies creates, docker ps still works', async () => {
+  test('decision worker killed: the supervisor denies state changes (fail-closed), docker ps works; the restarted worker decides again', async () => {
+    const workers = readyWorkers();
+    assert.equal(workers.length, 1, pluginStderr);
+    const pid = workers[0]!;
+    process.kill(pid, 'SIGKILL');
+    await waitForStderr((s) => s.includes('decision worker exited (SIGKILL)'), plugin!, 10_000);
+    const killedAt = Date.now();
+    const privileged = await docker(['run', '--rm', '--privileged', TRUSTED, 'true']);
+    assert.notEqual(privileged.code, 0);
+    assert.match(privileged.stderr, /authorization denied by plugin bulkhead: denied: the bulkhead policy engine is not running \(fail-closed\)/);
+    const ps = await docker(['ps']);
+    assert.equal(ps.code, 0, ps.stderr);
+    // both answers came from the supervisor, not from a worker restarted early
+    assert.ok(Date.now() - killedAt < RESTART_BACKOFF_S * 1000, 'ran inside the restart backoff window');
+    assert.equal(readyWorkers().length, 1, pluginStderr);
+    const events = readFileSync(join(work, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { allow: boolean; rule: string; method: string; uri: string });
+    assert.ok(events.some((e) => !e.allow && e.rule === 'engine-not-running' && e.uri.includes('/containers/create')));
+    assert.ok(events.some((e) => e.allow && e.rule === 'engine-not-running' && e.method === 'GET'));
+
+    await waitForStderr(() => readyWorkers().length === 2, plugin!, RESTART_BACKOFF_S * 1000 + 60_000);
+    assert.notEqual(readyWorkers()[1], pid);
+    // the create is what the plugin judges (this busybox image has no `true` to run)
+    const compliant = await docker(['create', '--name', 'compliant-after-restart', TRUSTED]);
+    assert.equal(compliant.code, 0, compliant.stderr);
+    assert.equal((await docker(['rm', 'compliant-after-restart'])).code, 0);
+    const denied = await docker(['run', '--rm', '--privileged', TRUSTED, 'true']);
+    assert.match(denied.stderr, /authorization denied by plugin bulkhead: denied by policy rule privileged: /);
+  });
+
+  test('policy unreadable (--no-supervisor, one process): fail-closed denies creates, docker ps still works', async () => {
     await stopPlugin();
-    plugin = await startPlugin(join(work, 'missing-policy.yaml'));
+    plugin = await startPlugin(join(work, 'missing-policy.yaml'), ['--no-supervisor']);
     const ps = await docker(['ps']);
     assert.equal(ps.code, 0, ps.stderr);
     const r = await docker(['run', '--rm', TRUSTED, 'true']);
     assert.match(r.stderr, /authorization denied by plugin bulkhead: denied by rule undecidable \(fail-closed\): policy .*missing-policy\.yaml unreadable/);
   });
 
-  test('plugin process gone: dockerd retries ~30 s then refuses every request, docker ps included; a restart within that window answers', async () => {
+  test('whole plugin process gone (supervisor stopped): dockerd retries ~30 s then refuses every request, docker ps included; a restart within that window answers', async () => {
     await stopPlugin();
     const started = Date.now();
     const dead = await docker(['ps'], 90_000);
