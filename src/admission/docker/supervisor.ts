@@ -155,14 +155,18 @@ export async function startAuthzSupervisor(options: SupervisorOptions): Promise<
     });
   });
 
-  await mkdir(dirname(options.socketPath), { recursive: true });
   await mkdir(dirname(options.workerSocket), { recursive: true, mode: 0o700 });
-  await removeStaleSocket(options.socketPath);
+  const inherited = inheritedSocket();
+  if (inherited === undefined) {
+    await mkdir(dirname(options.socketPath), { recursive: true });
+    await removeStaleSocket(options.socketPath);
+  }
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e) => reject(new BulkheadError('USAGE', `${options.socketPath}: cannot listen (${(e as NodeJS.ErrnoException).code ?? String(e)})`, { input: options.socketPath, cause: e })));
-    server.listen(options.socketPath, resolve);
+    if (inherited === undefined) server.listen(options.socketPath, resolve);
+    else server.listen({ fd: inherited }, resolve);
   });
-  await chmod(options.socketPath, 0o600);
+  if (inherited === undefined) await chmod(options.socketPath, 0o600);
   startWorker();
 
   return {
@@ -187,10 +191,26 @@ export async function startAuthzSupervisor(options: SupervisorOptions): Promise<
       }
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
-      await unlink(options.socketPath).catch(() => {});
+      // an inherited socket belongs to the service manager, which keeps it across restarts
+      if (inherited === undefined) await unlink(options.socketPath).catch(() => {});
       await events?.flush();
     },
   };
+}
+
+/**
+ * The listening socket handed over by systemd socket activation (sd_listen_fds(3): LISTEN_FDS fds
+ * from fd 3, meant for this process when LISTEN_PID is our pid), or undefined. With a `.socket` unit
+ * the socket outlives the plugin process: dockerd's requests wait in its backlog while systemd
+ * restarts the service, instead of failing. The variables are removed so the worker does not inherit them.
+ */
+function inheritedSocket(): number | undefined {
+  const count = Number(process.env['LISTEN_FDS'] ?? 0);
+  const forUs = process.env['LISTEN_PID'] === String(process.pid);
+  delete process.env['LISTEN_FDS'];
+  delete process.env['LISTEN_PID'];
+  delete process.env['LISTEN_FDNAMES'];
+  return count >= 1 && forUs ? 3 : undefined;
 }
 
 /** A socket file nobody listens on (a plugin that died) is removed; a live one is an error. */
