@@ -1,3 +1,4 @@
+import type { LayerCacheFactory } from '../image/layer-cache.js';
 import type { OpenOptions } from '../image/options.js';
 import type { FileIndex } from '../image/file-index.js';
 import type { AnalyzerResult } from '../image/analyzer.js';
@@ -56,6 +57,11 @@ export interface AnalyzeOptions extends OpenOptions {
   catalogers?: string[];
   /** Where per-layer results are cached by digest; false turns the cache off. */
   cacheDir?: string | false;
+  /**
+   * A shared layer cache (workers on PostgreSQL) used instead of the file-system one; called with the
+   * analyser set's key. `cacheDir: false` does not turn this off; leaving it unset does.
+   */
+  layerCache?: LayerCacheFactory;
   /** Layers analysed at once. */
   concurrency?: number;
   /** Analyse layers on worker threads (default true where the transport allows). */

@@ -4,7 +4,7 @@ import { BulkheadError } from '../errors.js';
 import { silentReporter, type Reporter } from '../progress.js';
 import type { AnalyzerResult, FileAnalyzer } from '../image/analyzer.js';
 import { FileIndex } from '../image/file-index.js';
-import { defaultCacheDir, LayerCache } from '../image/layer-cache.js';
+import { analyzerSetKey, defaultCacheDir, LayerCache, type LayerAnalysisCache } from '../image/layer-cache.js';
 import { openImage } from '../image/open.js';
 import { formatReference, parseReference } from '../image/reference.js';
 import type { ImageSource, LayerRef } from '../image/types.js';
@@ -60,7 +60,13 @@ export async function analyzeSource(source: ImageSource, options: AnalyzeOptions
   const catalogers = selectCatalogers(options.catalogers);
   await loadExtraAnalyzers(options.extraAnalyzers);
   const analyzers = analyzersFor(planOf(options));
-  const cache = source.cacheable && options.cacheDir !== false ? new LayerCache(options.cacheDir ?? defaultCacheDir(), analyzers) : undefined;
+  const cache: LayerAnalysisCache | undefined = !source.cacheable
+    ? undefined
+    : options.layerCache
+      ? options.layerCache(analyzerSetKey(analyzers))
+      : options.cacheDir !== false
+        ? new LayerCache(options.cacheDir ?? defaultCacheDir(), analyzers)
+        : undefined;
   const layers = await analyzeLayers(source, analyzers, cache, reporter, options);
 
   const files = FileIndex.build(layers);
@@ -121,7 +127,7 @@ export async function analyzeSource(source: ImageSource, options: AnalyzeOptions
 async function analyzeLayers(
   source: ImageSource,
   analyzers: FileAnalyzer[],
-  cache: LayerCache | undefined,
+  cache: LayerAnalysisCache | undefined,
   reporter: Reporter,
   options: AnalyzeOptions,
 ): Promise<LayerAnalysis[]> {
@@ -157,7 +163,7 @@ async function analyzeOne(
   source: ImageSource,
   layer: LayerRef,
   analyzers: FileAnalyzer[],
-  cache: LayerCache | undefined,
+  cache: LayerAnalysisCache | undefined,
   reporter: Reporter,
   signal: AbortSignal,
   workers: { enabled: boolean; slots: number; plan: AnalyzerPlan },

@@ -12,18 +12,36 @@ export function defaultCacheDir(): string {
 }
 
 /**
+ * Where per-layer analysis results are kept, by layer digest. `namespace` is a short hash of every
+ * analyser's name and version (see analyzerSetKey): a new analyser version never reads stale data.
+ * The file-system cache below is the default; workers sharing PostgreSQL use one kept there, so a
+ * layer analysed by any worker is read by all.
+ */
+export interface LayerAnalysisCache {
+  get(digest: string, layerIndex: number): Promise<LayerAnalysis | undefined>;
+  put(digest: string, analysis: LayerAnalysis): Promise<void>;
+}
+
+/** Builds a layer-analysis cache for one analyser set (its key from analyzerSetKey). */
+export type LayerCacheFactory = (analyzerSetKey: string) => LayerAnalysisCache;
+
+/** The short hash naming one set of analysers and their versions. */
+export function analyzerSetKey(analyzers: readonly FileAnalyzer[]): string {
+  return createHash('sha256')
+    .update(analyzers.map((a) => `${a.name}@${a.version}${a.cacheKey ? `#${a.cacheKey}` : ''}`).sort().join(','))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/**
  * Per-layer analysis results stored by layer digest, so a base layer shared by many images is read
  * once. The key includes every analyser's name and version: a new analyser version never reads stale data.
  */
-export class LayerCache {
+export class LayerCache implements LayerAnalysisCache {
   private readonly dir: string;
 
   constructor(root: string, analyzers: readonly FileAnalyzer[]) {
-    const key = createHash('sha256')
-      .update(analyzers.map((a) => `${a.name}@${a.version}${a.cacheKey ? `#${a.cacheKey}` : ''}`).sort().join(','))
-      .digest('hex')
-      .slice(0, 16);
-    this.dir = join(root, 'layers', key);
+    this.dir = join(root, 'layers', analyzerSetKey(analyzers));
   }
 
   private file(digest: string): string {

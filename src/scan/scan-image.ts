@@ -43,7 +43,10 @@ export async function scanImage(reference: string, options: ScanOptions = {}): P
     const extraAnalyzers = scannerAnalyzers(scanners, options);
     const analyzeOptions: AnalyzeOptions = { ...options, ...(extraAnalyzers.length ? { extraAnalyzers } : {}) };
     // a daemon's verdicts depend on its signatures of the day: never reuse them from the layer cache
-    if (options.clamd) analyzeOptions.cacheDir = false;
+    if (options.clamd) {
+      analyzeOptions.cacheDir = false;
+      delete analyzeOptions.layerCache;
+    }
     const analysis = await analyzeImage(reference, analyzeOptions);
     const result = scanAnalysis(analysis, db, { ...options, scanners });
     // reports that render the analysis (CycloneDX) see the same redacted image facts
