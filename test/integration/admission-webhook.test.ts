@@ -303,38 +303,4 @@ describe('deploy/', () => {
     assert.deepEqual(vwc.admissionReviewVersions, ['v1']);
     assert.ok(vwc.namespaceSelector.matchExpressions[0].values.includes('bulkhead-system'));
   });
-
-  /**
-   * Debian ships no helm, so the chart is rendered here: the templates use only `{{ .Values.x }}` and
-   * `{{ .Release.* }}` substitutions (any other construct stays as `{{` and fails the test), then the
-   * result is parsed and checked like the plain manifests.
-   */
-  test('the Helm chart renders (value substitution) to manifests that pass restricted PSS', async () => {
-    const chart = join(REPO_ROOT, 'deploy/helm/bulkhead');
-    const values = parseYaml(readFileSync(join(chart, 'values.yaml'), 'utf8')) as Record<string, unknown>;
-    const chartMeta = parseYaml(readFileSync(join(chart, 'Chart.yaml'), 'utf8')) as Record<string, unknown>;
-    assert.equal(chartMeta.apiVersion, 'v2');
-    const scope: Record<string, unknown> = { Values: values, Release: { Name: 'bulkhead', Namespace: 'bulkhead-system' }, Chart: chartMeta };
-    const rendered: string[] = [];
-    for (const file of readdirSync(join(chart, 'templates')).sort()) {
-      const text = readFileSync(join(chart, 'templates', file), 'utf8').replace(/\{\{\s*\.([A-Za-z.]+)\s*\}\}/g, (_m, path: string) => {
-        const v = path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], scope);
-        assert.notEqual(v, undefined, `${file}: .${path} has no value`);
-        return String(v);
-      });
-      assert.doesNotMatch(text, /\{\{/, `${file}: a template construct the check cannot render`);
-      rendered.push(`# Source: bulkhead/templates/${file}\n${text}`);
-    }
-    const out = join(work, 'rendered.yaml');
-    writeFileSync(out, rendered.join('\n---\n'));
-    const kinds = parseAllDocuments(readFileSync(out, 'utf8')).map((d) => {
-      assert.deepEqual(d.errors, []);
-      return (d.toJS() as { kind: string }).kind;
-    });
-    assert.deepEqual(kinds.sort(), ['Deployment', 'NetworkPolicy', 'NetworkPolicy', 'Service', 'ServiceAccount', 'ValidatingWebhookConfiguration']);
-    const r = await runCli(['config', out, '--pss', 'restricted', '--format', 'json', '--no-progress']);
-    assert.equal(r.code, 0, r.stderr);
-    const findings = (JSON.parse(r.stdout) as { findings: { id: string; severity: string }[] }).findings;
-    assert.deepEqual(findings.filter((f) => f.id.startsWith('PSS-') || ['critical', 'high', 'medium'].includes(f.severity)), []);
-  });
 });
