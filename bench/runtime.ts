@@ -7,6 +7,9 @@
  *   after the agent), with the bpftrace probe and with the /proc polling fallback.
  * - The CLI agent's CPU and memory (Node and its bpftrace child) in protect mode over 50 idle
  *   containers, over 30 s.
+ * - Under load: a container running a process-creating loop (fork + exec of busybox) as fast as it
+ *   can for 20 s, the agent in monitor mode watching it: execs per second produced and the agent's
+ *   CPU at that rate (the capacity note's events per node).
  */
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
@@ -160,6 +163,22 @@ async function main(): Promise<void> {
     await agent.stop();
     const cpuS = u1.cpuS - u0.cpuS;
 
+    // a busy node: execs as fast as one container can make them, watched in monitor mode
+    const busy = `bulkhead-bench-busy-${process.pid}`;
+    await run('docker', ['run', '-d', '--network', 'none', '--name', busy, IMAGE]);
+    names.push(busy);
+    const watcher = await startCliAgent(['--mode', 'monitor', '--containers', busy], work);
+    await new Promise((r) => setTimeout(r, 3_000));
+    const b0 = usage(watcher.pid);
+    const t0 = performance.now();
+    const loop = await run('docker', ['exec', busy, '/bin/busybox', 'sh', '-c', 'n=0; end=$(( $(/bin/busybox date +%s) + 20 )); while [ $(/bin/busybox date +%s) -lt $end ]; do /bin/busybox true; n=$((n+2)); done; echo $n']);
+    const busySeconds = (performance.now() - t0) / 1000;
+    await new Promise((r) => setTimeout(r, 1_000));
+    const b1 = usage(watcher.pid);
+    await watcher.stop();
+    const execsPerSecond = Number(loop.stdout.trim()) / busySeconds;
+    const busyCpu = (b1.cpuS - b0.cpuS) / (busySeconds + 1);
+
     const q = (xs: number[], p: number) => (xs.length ? xs[Math.min(xs.length - 1, Math.floor(p * xs.length))]! : NaN);
     const lines = [
       'Runtime agent (bpftrace: exec, connect/listen, process creation, writes, setuid, ptrace)',
@@ -173,6 +192,8 @@ async function main(): Promise<void> {
       `| poll → kill, /proc fallback (median / max of ${procfsKills.length}; plus up to the 100 ms poll interval) | ${fmt(q(procfsKills, 0.5))} / ${fmt(procfsKills.at(-1) ?? NaN)} ms |`,
       `| agent CPU over 30 s with ${IDLE} idle containers (Node + bpftrace) | ${fmt(cpuS)} s (${fmt((cpuS / 30) * 100, 1)} % of one core) |`,
       `| agent memory, RSS (${u1.parts.join(' + ')}) | ${fmt(u1.rssMiB, 0)} MiB, of which ${fmt(u1.anonMiB, 0)} MiB anonymous |`,
+      `| busy container: execs per second it made (fork + exec loop, 20 s) | ${fmt(execsPerSecond, 0)} |`,
+      `| agent CPU while watching it, monitor mode (Node + bpftrace) | ${fmt(busyCpu * 100, 1)} % of one core |`,
     ];
     process.stdout.write(lines.join('\n') + '\n');
   } finally {
