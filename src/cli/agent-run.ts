@@ -25,6 +25,9 @@ export interface AgentRunFlags {
   dockerHost?: string;
   server?: string;
   token?: string;
+  /** Record what containers of each image use (STATE_DIR/usage); `--no-usage` turns it off. */
+  usage?: boolean;
+  recordSyscalls?: boolean;
 }
 
 /** Default folder for the agent's store and profiles. */
@@ -104,6 +107,7 @@ export async function runAgent(ctx: CliContext, flags: AgentRunFlags): Promise<v
     ...(policy ? { checkContainer: privilegeCheck(policy, socket) } : {}),
     ...(containerIds ? { containerIds } : {}),
     probe: flags.probe ?? 'auto',
+    ...(flags.usage !== false ? { usage: { stateDir: state, syscalls: flags.recordSyscalls === true } } : {}),
     startProcfs: async (onEvent) => {
       const { startProcfsProbe } = await import('../runtime/procfs/index.js');
       return startProcfsProbe({ onEvent, reporter });

@@ -62,6 +62,8 @@ export function agentCommand(ctx: CliContext): Command {
     .option('--docker-host <url>', 'Docker Engine endpoint (default $DOCKER_HOST or unix:///var/run/docker.sock)')
     .option('--server <url>', 'also report the host, its containers and every event to this Bulkhead server (spooled on disk while it is unreachable)')
     .option('--token <token>', 'API token of an operator user for --server (default $BULKHEAD_TOKEN)')
+    .option('--no-usage', 'do not record what containers of each image use (executables, libraries, files read, capabilities; STATE_DIR/usage)')
+    .option('--record-syscalls', 'also count the system calls each image\'s containers make (for a seccomp profile; the busiest probe)')
     .action(async (flags: Omit<AgentRunFlags, 'mode'> & { mode?: AgentRunFlags['mode'] }) => {
       if (!flags.mode) {
         agent.outputHelp();
@@ -131,7 +133,36 @@ export function agentCommand(ctx: CliContext): Command {
   agent.addCommand(profilesCommand(ctx).exitOverride());
   agent.addCommand(eventsCommand(ctx).exitOverride());
   agent.addCommand(diffCommand(ctx).exitOverride());
+  agent.addCommand(usageCommand(ctx).exitOverride());
   return agent;
+}
+
+/** `bulkhead agent usage [IMAGE]`: what containers of each image used, as the agent recorded it. */
+function usageCommand(ctx: CliContext): Command {
+  return new Command('usage')
+    .summary('show what containers of each image used at runtime (executables, libraries, files read, capabilities)')
+    .description(
+      'Without IMAGE, lists the images with usage records: observation window, containers and counts.\n' +
+        'With IMAGE (an id, a unique id prefix, or the name containers used), prints its record. The agent\n' +
+        'records usage in every mode unless started with --no-usage; `bulkhead surface` reads these records.',
+    )
+    .argument('[image]', 'image id or name')
+    .option('--state-dir <dir>', 'state folder (default: $BULKHEAD_STATE_DIR or /var/lib/bulkhead)')
+    .option('--json', 'print JSON (the stored record, or an array of records)')
+    .action(async (image: string | undefined, own: { stateDir?: string; json?: boolean }, command: Command) => {
+      const flags = { ...own, ...pickDefined(command.optsWithGlobals(), ['stateDir']) };
+      const { stateDir } = await import('./agent-run.js');
+      const { listUsage, loadUsage, renderUsageList, renderUsageRecord } = await import('../runtime/usage/index.js');
+      const dir = stateDir(flags.stateDir);
+      if (image === undefined) {
+        const records = await listUsage(dir);
+        await writeOutput(flags.json ? JSON.stringify(records, null, 1) + '\n' : renderUsageList(records), undefined);
+        return;
+      }
+      const record = await loadUsage(dir, image);
+      if (!record) throw new BulkheadError('INPUT_NOT_FOUND', `image "${image}": no usage recorded in ${dir}/usage`, { input: image });
+      await writeOutput(flags.json ? JSON.stringify(record, null, 1) + '\n' : renderUsageRecord(record), undefined);
+    });
 }
 
 /** Runtime findings in the report shape every format renders (the subject is the Docker host). */

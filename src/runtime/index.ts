@@ -36,3 +36,4 @@ export {
   type KernelExec,
   type ContainerInfo,
 } from './probes/index.js';
+export { loadUsage, listUsage, type UsageRecord } from './usage/index.js';

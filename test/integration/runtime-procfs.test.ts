@@ -48,8 +48,11 @@ after(async () => {
 });
 
 /** An event with what /proc said about its pid when it arrived (the process may be gone later). */
+/** Process events (the /proc fallback never sends in-kernel usage counts). */
+type ProcessEvent = Exclude<ProbeEvent, { kind: 'usage-counts' }>;
+
 interface Seen {
-  event: ProbeEvent;
+  event: ProcessEvent;
   cmdline?: string;
   containerId?: string;
 }
@@ -69,6 +72,7 @@ test('exec, fork, listen, connect and exit of container processes are reported w
   const probe = await startProcfsProbe({
     reporter,
     onEvent: (event) => {
+      if (event.kind === 'usage-counts') return;
       const cmdline = readOr(`/proc/${event.pid}/cmdline`)?.split('\0').join(' ').trim();
       const cgroup = readOr(`/proc/${event.pid}/cgroup`);
       seen.push({ event, cmdline, containerId: cgroup === undefined ? undefined : containerIdFromCgroup(cgroup) });

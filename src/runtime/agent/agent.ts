@@ -18,12 +18,15 @@ import { startEventProbe } from '../probes/bpftrace.js';
 import { ContainerLookup, type ContainerInfo } from '../probes/container-lookup.js';
 import { driftEvent, driftReason, type ProcessFacts } from '../probes/drift.js';
 import type { EventProbe, ExecProbeEvent, ProbeEvent } from '../probes/probe-event.js';
+import type { EventProgramOptions } from '../probes/event-program.js';
 import { Attribution } from './attribution.js';
 import { cgroupProcesses, setFrozen } from './cgroup.js';
 import { readCmdline, readExe } from './proc-facts.js';
 import { detectionEvent } from './to-event.js';
 import type { ProfileKeeper } from './profile-keeper.js';
 import { existsSync } from 'node:fs';
+import { ensureTracefs } from '../probes/bpftrace.js';
+import { capabilityProbeKind, UsageRecorder } from '../usage/index.js';
 
 export type AgentMode = 'learn' | 'monitor' | 'protect';
 
@@ -56,6 +59,11 @@ export interface AgentOptions {
   checkContainer?: (container: ContainerContext) => Promise<Detection[]>;
   /** Milliseconds between ticks (time-based detectors, learning periods, profile saves). */
   tickMs?: number;
+  /**
+   * Records what containers of each image use (src/runtime/usage) into STATE_DIR/usage/; off when
+   * undefined. `syscalls` also counts system calls (off by default: the busiest probe).
+   */
+  usage?: { stateDir: string; syscalls: boolean };
 }
 
 export interface Agent {
@@ -156,15 +164,28 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     }
   };
 
+  /** Execs no container claimed yet (a container's first process), kept a few seconds for usage. */
+  const unattributed: Array<{ event: ExecProbeEvent; exe: string; atMs: number }> = [];
   const handleExec = async (event: ExecProbeEvent): Promise<void> => {
     const info = await attribution.execContainer(event);
-    if (!info || !inScope(info)) return;
+    if (!info) {
+      // A container's first process execs before the engine lists the container: keep the exec
+      // for the usage record until a refresh shows whose overlay it ran from.
+      if (usage && !event.killedInKernel && Math.floor(event.device / 2 ** 20) === 0) {
+        if (unattributed.length >= 256) unattributed.shift();
+        unattributed.push({ event, exe: readExe(event.pid), atMs: Date.now() });
+      }
+      return;
+    }
+    if (!inScope(info)) return;
     const facts: ProcessFacts = {};
     const exe = readExe(event.pid);
     if (exe) facts.exeLink = exe;
     // runc's own re-exec while it sets a container up (it runs from a sealed memfd copy of itself,
     // /memfd:runc_cloned:...): the engine at work, not the container's workload
     if (event.comm.startsWith('runc:') || /^\/memfd:runc_cloned/.test(exe)) return;
+    // what ran, for the image's usage record (a binary killed at exec never ran)
+    if (!event.killedInKernel) usage?.exec(info, event.pid, event.filename, exe);
     // the kernel program answered for files on the container's own overlay; /proc polling cannot,
     // and files on other mounts are looked up in the writable layer
     const kernelKnows = probeSource === 'bpftrace' && event.device === info.rootDevice;
@@ -191,6 +212,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
 
   const handle = async (event: ProbeEvent): Promise<void> => {
     if (event.kind === 'exec') return handleExec(event);
+    if (event.kind === 'usage-counts') return usage?.counts(event);
     const observation = await attribution.observe(event, Date.now());
     if (!observation) return;
     const info = lookup.byContainerId(observation.container.ref.id);
@@ -223,8 +245,24 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   };
 
   // ---- probe ----------------------------------------------------------------------------------
-  const probe = await startProbe(options, protectDevices, enqueue);
+  const usageProbe = options.usage && options.probe !== 'procfs' ? usageProbeOptions(options) : undefined;
+  // assigned once the probe is up (its source decides what the records can hold)
+  let usage: UsageRecorder | undefined;
+  const probe = await startProbe(options, protectDevices, enqueue, usageProbe);
   probeSource = probe.source;
+  usage = options.usage
+    ? new UsageRecorder({
+        stateDir: options.usage.stateDir,
+        reporter,
+        // with /proc polling only executables and mapped libraries are seen
+        sources: probe.source === 'bpftrace' && usageProbe
+          ? { probe: 'bpftrace', syscalls: usageProbe.syscalls, capabilities: usageProbe.capabilities !== false, fileReads: usageProbe.fileReads }
+          : { probe: 'procfs', syscalls: false, capabilities: false, fileReads: false },
+      })
+    : undefined;
+  if (usage && usageProbe && usageProbe.capabilities === false && probe.source === 'bpftrace') {
+    reporter.warn('usage: this kernel has neither the capability:cap_capable tracepoint nor kprobes; capabilities are not recorded');
+  }
 
   // ---- ticks ----------------------------------------------------------------------------------
   let ticks = 0;
@@ -258,6 +296,15 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       for (const detection of detector.tick?.(nowMs, contexts) ?? []) await report(detection);
     }
     options.profiles?.tick(nowMs);
+    if (usage && unattributed.length) {
+      for (const u of unattributed.splice(0)) {
+        const info = lookup.byRootDevice(u.event.device);
+        if (info) {
+          if (inScope(info) && !u.event.comm.startsWith('runc:') && !/^\/memfd:runc_cloned/.test(u.exe)) usage.exec(info, u.event.pid, u.event.filename, u.exe, nowMs);
+        } else if (nowMs - u.atMs < 15_000) unattributed.push(u);
+      }
+    }
+    await usage?.tick(lookup.containers().filter(inScope), nowMs);
   };
   let ticking: Promise<void> = Promise.resolve();
   const timer = setInterval(() => {
@@ -273,11 +320,29 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       await ticking;
       while (pumping || queue.length > 0) await new Promise((r) => setTimeout(r, 10));
       await options.profiles?.flush();
+      await usage?.flush();
     },
   };
 }
 
-async function startProbe(options: AgentOptions, protectDevices: number[], onEvent: (e: ProbeEvent) => void): Promise<EventProbe> {
+/** What the bpftrace program counts for usage records; tracefs is mounted first to see what the kernel offers. */
+function usageProbeOptions(options: AgentOptions): NonNullable<EventProgramOptions['usage']> {
+  let capabilities: 'tracepoint' | 'kprobe' | false = false;
+  try {
+    ensureTracefs(options.reporter);
+    capabilities = capabilityProbeKind();
+  } catch {
+    // the probe itself reports a missing tracefs
+  }
+  return { fileReads: true, capabilities, syscalls: options.usage?.syscalls ?? false };
+}
+
+async function startProbe(
+  options: AgentOptions,
+  protectDevices: number[],
+  onEvent: (e: ProbeEvent) => void,
+  usage?: EventProgramOptions['usage'],
+): Promise<EventProbe> {
   const wanted = options.probe ?? 'auto';
   if (wanted !== 'procfs') {
     try {
@@ -285,6 +350,7 @@ async function startProbe(options: AgentOptions, protectDevices: number[], onEve
         mode: options.mode === 'protect' ? 'protect' : 'monitor',
         protectDevices,
         hostMountNamespace: statSync('/proc/self/ns/mnt').ino,
+        ...(usage ? { usage } : {}),
         reporter: options.reporter,
         onEvent,
       });

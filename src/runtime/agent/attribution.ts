@@ -5,7 +5,7 @@
  * API through ContainerLookup, refreshed when an unknown container shows up.
  */
 import { imageNameOf, type ContainerInfo, type ContainerLookup } from '../probes/container-lookup.js';
-import type { ProbeEvent, ExecProbeEvent } from '../probes/probe-event.js';
+import type { ProbeEvent, ExecProbeEvent, UsageCountsProbeEvent } from '../probes/probe-event.js';
 import type { ContainerContext, Observation } from '../events/observation.js';
 import { containerIdFromCgroup } from '../probes/container-lookup.js';
 import { ProcessTable } from './process-table.js';
@@ -19,6 +19,8 @@ export class Attribution {
   readonly table = new ProcessTable();
   private readonly contexts = new Map<string, ContainerContext>();
   private refreshing: Promise<void> | undefined;
+  /** Anonymous devices an exec came from that a refresh did not attribute, and when to ask again. */
+  private readonly deviceRetry = new Map<number, { atMs: number; delayMs: number }>();
 
   constructor(
     private readonly lookup: ContainerLookup,
@@ -61,10 +63,25 @@ export class Attribution {
   async execContainer(event: ExecProbeEvent): Promise<ContainerInfo | undefined> {
     const find = (): ContainerInfo | undefined => this.lookup.byRootDevice(event.device) ?? this.byPid(event.pid);
     let info = find();
-    if (!info && (event.upperLayer || this.containerIdOf(event.pid))) {
+    // A container started since the last refresh: its own overlay (an anonymous device, major 0)
+    // is new to us. Short-lived processes are gone before /proc/PID/cgroup can be read, so a new
+    // anonymous device alone triggers one refresh (once per device: host tmpfs mounts are major 0 too).
+    const now = Date.now();
+    const anonymous = Math.floor(event.device / 2 ** 20) === 0;
+    const retry = anonymous ? this.deviceRetry.get(event.device) : undefined;
+    const newOverlay = anonymous && (retry === undefined || retry.atMs <= now);
+    if (!info && (event.upperLayer || newOverlay || this.containerIdOf(event.pid))) {
       await this.refresh();
       info = find();
+      if (newOverlay && !info) {
+        // not (yet) a container's: the engine may not show a container whose first process is
+        // starting; ask again later, backing off (host tmpfs mounts are anonymous devices too)
+        const delayMs = Math.min((retry?.delayMs ?? 125) * 2, 60_000);
+        if (this.deviceRetry.size > 4096) this.deviceRetry.clear();
+        this.deviceRetry.set(event.device, { atMs: now + delayMs, delayMs });
+      }
     }
+    if (info && retry) this.deviceRetry.delete(event.device);
     this.table.set(event.pid, { containerId: info?.id ?? '', path: info ? readExe(event.pid) || event.filename : '', comm: event.comm });
     return info;
   }
@@ -89,7 +106,7 @@ export class Attribution {
   }
 
   /** Observation for any other probe event; undefined for host processes, runc's own work and exits. */
-  async observe(event: Exclude<ProbeEvent, ExecProbeEvent>, nowMs: number): Promise<Observation | undefined> {
+  async observe(event: Exclude<ProbeEvent, ExecProbeEvent | UsageCountsProbeEvent>, nowMs: number): Promise<Observation | undefined> {
     if (event.kind === 'exit') {
       this.table.delete(event.pid);
       return undefined;

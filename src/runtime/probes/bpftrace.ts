@@ -12,6 +12,7 @@ import { eventProgram, parseProbeLine, type EventProgramOptions } from './event-
 import { execProgram, parseExecLine, type ExecProgramOptions, type KernelExec } from './exec-program.js';
 import type { EventProbe, ProbeEvent } from './probe-event.js';
 import { releaseCompilerMemory } from './release-memory.js';
+import { parseUsageMap } from '../usage/usage-program.js';
 
 export const TRACEFS = '/sys/kernel/tracing';
 
@@ -68,14 +69,21 @@ export async function startEventProbe(options: EventProbeOptions): Promise<Event
   const probe = await runBpftrace(eventProgram(options), (line) => {
     const event = parseProbeLine(line);
     if (event) options.onEvent(event);
-  }, options);
+  }, {
+    ...options,
+    // the usage maps, printed on an interval (src/runtime/usage/usage-program.ts)
+    onMap: (data) => {
+      const counts = parseUsageMap(data);
+      if (counts) options.onEvent({ kind: 'usage-counts', ...counts });
+    },
+  });
   return { source: 'bpftrace', mountedTracefs: probe.mountedTracefs, stop: probe.stop };
 }
 
 async function runBpftrace(
   program: string,
   onLine: (line: string) => void,
-  options: { reporter: Reporter; bpftrace?: string; attachTimeoutMs?: number },
+  options: { reporter: Reporter; bpftrace?: string; attachTimeoutMs?: number; onMap?: (data: unknown) => void },
 ): Promise<ExecProbe> {
   const mountedTracefs = ensureTracefs(options.reporter);
   const command = options.bpftrace ?? 'bpftrace';
@@ -110,6 +118,8 @@ async function runBpftrace(
         resolve();
       } else if (message.type === 'printf' && typeof message.data === 'string') {
         for (const part of message.data.split('\n')) if (part) onLine(part);
+      } else if (message.type === 'map') {
+        options.onMap?.(message.data);
       }
     });
   });

@@ -17,6 +17,10 @@ export interface ContainerInfo {
   image: string;
   /** Image config digest (`sha256:...`), or a repo digest when the image has one. */
   imageDigest: string;
+  /** Image id (`sha256:...`, the config digest): the key of the image's usage record. */
+  imageId?: string;
+  /** Repo digests the engine knows for the image (`repo@sha256:...`). */
+  repoDigests?: string[];
   /** Host pid of the container's first process. */
   pid: number;
   /** overlay2 writable layer on the host, when the storage driver is overlay2. */
@@ -126,6 +130,8 @@ export class ContainerLookup {
       name: c.Name.replace(/^\//, ''),
       image: c.Config?.Image ?? c.Image,
       imageDigest: repoDigest ?? c.Image,
+      imageId: c.Image,
+      ...(image?.RepoDigests?.length ? { repoDigests: image.RepoDigests } : {}),
       pid,
       user: c.Config?.User ?? '',
       startedAt: c.State?.StartedAt ?? '',

@@ -16,10 +16,13 @@
  */
 import { execProgram, parseExecLine, EXEC_LINE_TAG, type ExecProgramOptions } from './exec-program.js';
 import type { ProbeEvent } from './probe-event.js';
+import { usageProgram, type UsageProgramOptions } from '../usage/usage-program.js';
 
 export interface EventProgramOptions extends ExecProgramOptions {
   /** Inode of the agent's mount namespace (`stat -L /proc/self/ns/mnt`): tasks in it are the host. */
   hostMountNamespace: number;
+  /** What the container's usage record needs counted in the kernel (src/runtime/usage); none when absent. */
+  usage?: Omit<UsageProgramOptions, 'hostMountNamespace'>;
 }
 
 const TCP_SYN_SENT = 2;
@@ -76,7 +79,8 @@ export function eventProgram(options: EventProgramOptions): string {
       `  if (args->request == ${PTRACE_ATTACH} || args->request == ${PTRACE_SEIZE}) { printf("BULKHEAD_PTRACE\\t%d\\t%d\\t%d\\t%s\\n", pid, args->pid, args->request, comm); }`,
       '}',
     ].join('\n') +
-    '\n'
+    '\n' +
+    (options.usage ? usageProgram({ ...options.usage, hostMountNamespace: options.hostMountNamespace }) : '')
   );
 }
 

@@ -3,6 +3,7 @@
  * they are attributed to a container. Host pids throughout.
  */
 import type { KernelExec } from './exec-program.js';
+import type { UsageCounts } from '../usage/usage-program.js';
 
 export interface ExecProbeEvent extends KernelExec {
   kind: 'exec';
@@ -58,6 +59,11 @@ export interface PtraceProbeEvent {
   request: number;
 }
 
+/** One interval of in-kernel usage counts (files read, capabilities, system calls) per mount namespace. */
+export interface UsageCountsProbeEvent extends UsageCounts {
+  kind: 'usage-counts';
+}
+
 export type ProbeEvent =
   | ExecProbeEvent
   | NetProbeEvent
@@ -65,7 +71,8 @@ export type ProbeEvent =
   | ExitProbeEvent
   | WriteProbeEvent
   | SetuidProbeEvent
-  | PtraceProbeEvent;
+  | PtraceProbeEvent
+  | UsageCountsProbeEvent;
 
 /** A running probe. */
 export interface EventProbe {
