@@ -117,7 +117,9 @@ test('a fork bomb is detected and stopped', async () => {
 });
 
 test('an interactive shell in a container is detected', async () => {
-  await runAllowFailure('docker', ['exec', '-t', MAIN, 'sh', '-i', '-c', 'true']);
+  // a real interactive shell lives while someone types; `true` alone could exit before the agent
+  // reads its terminal from /proc on a loaded host
+  await runAllowFailure('docker', ['exec', '-t', MAIN, 'sh', '-i', '-c', 'sleep 2']);
   const event = await agent.waitForEvent((e) => e.type === 'shell' && ofContainer(MAIN)(e));
   assert.match(event.reason, /shell/i);
 });
