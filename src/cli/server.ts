@@ -21,6 +21,8 @@ interface ServerFlags {
   dbWatch: string;
   background: boolean;
   cache: boolean;
+  workers?: string;
+  leaderRetry: string;
 }
 
 /** Default folder of the server's state: the key, the SQLite database, the first admin token. */
@@ -49,6 +51,8 @@ export function serverCommand(ctx: CliContext): Command {
     .option('--db-watch <seconds>', 'how often to look for a new vulnerability database build', '10')
     .option('--no-background', 'serve the API only: no registry polling, scan worker or re-matching')
     .option('--no-cache', 'do not cache image layers between registry scans')
+    .option('--workers <where>', 'internal: scan in this process; external: queue jobs for `bulkhead worker` (default: external with PostgreSQL, else internal)')
+    .option('--leader-retry <seconds>', 'external workers: how often a replica tries to take over registry polling and the database watch', '5')
     .action(async (flags: ServerFlags) => {
       const { startServer } = await import('../server/index.js');
       const { defaultDbPath } = await import('../vuln/index.js');
@@ -58,11 +62,18 @@ export function serverCommand(ctx: CliContext): Command {
       if (flags.smtp && (!flags.smtpFrom || !flags.smtpTo?.length)) throw new BulkheadError('USAGE', '--smtp needs --smtp-from and --smtp-to');
       const match = /^(\[[0-9a-f:]+\]|[^:]+):(\d{1,5})$/iu.exec(flags.listen);
       if (!match || Number(match[2]) > 65535) throw new BulkheadError('USAGE', `--listen "${flags.listen}": expected HOST:PORT`);
+      const database = flags.database ?? join(state, 'server.db');
+      const postgres = /^postgres(ql)?:\/\//u.test(database);
+      const workers = flags.workers ?? (postgres ? 'external' : 'internal');
+      if (workers !== 'internal' && workers !== 'external') throw new BulkheadError('USAGE', `--workers "${flags.workers}": expected internal or external`);
+      if (workers === 'external' && !postgres) throw new BulkheadError('USAGE', '--workers external: the job queue lives in PostgreSQL; give --database postgres://...');
+      const leaderRetry = Number(flags.leaderRetry);
+      if (!Number.isInteger(leaderRetry) || leaderRetry < 1) throw new BulkheadError('USAGE', `--leader-retry "${flags.leaderRetry}": expected a whole number of seconds`);
       const reporter = ctx.reporter();
       const running = await startServer({
         host: match[1]!.replace(/^\[|\]$/gu, ''),
         port: Number(match[2]),
-        database: flags.database ?? join(state, 'server.db'),
+        database,
         config: {
           stateDir: state,
           vulnDbPath: flags.db ?? defaultDbPath(),
@@ -74,6 +85,7 @@ export function serverCommand(ctx: CliContext): Command {
           },
           dbWatchSeconds: watch,
           background: flags.background,
+          ...(workers === 'external' ? { scaleOut: { databaseUrl: database, leaderRetrySeconds: leaderRetry } } : {}),
         },
         onNotice: (message) => reporter.warn(message),
       });

@@ -5,7 +5,7 @@
  * chain from there on; `verifyAudit` (and `bulkhead audit verify`) finds the first broken row.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import type { AuditRow, StoreSchema } from '../store/index.js';
 
 export const AUDIT_GENESIS = '0'.repeat(64);
@@ -27,8 +27,21 @@ export function auditHash(key: Buffer, prevHash: string, row: Omit<AuditRow, 'ha
   return createHmac('sha256', key).update(prevHash).update('\n').update(rowText(row)).digest('hex');
 }
 
-/** Appends one entry; retried when another worker appended the same sequence number first. */
+/** Any fixed 64-bit number: the advisory lock every replica takes to append (docs/scale-out.md). */
+const AUDIT_LOCK = 0x6275_6c6b_6175_64n;
+
+/**
+ * Appends one entry; retried when another worker appended the same sequence number first. On
+ * PostgreSQL, replicas serialise appends with a transaction-scoped advisory lock, so the read of
+ * the last row and the insert are one step and the chain never forks.
+ */
 export async function appendAudit(db: Kysely<StoreSchema>, key: Buffer, entry: AuditEntry, now = new Date()): Promise<AuditRow> {
+  if (!db.isTransaction && db.getExecutor().adapter instanceof PostgresAdapter) {
+    return db.transaction().execute(async (tx) => {
+      await sql`SELECT pg_advisory_xact_lock(${sql.lit(AUDIT_LOCK.toString())}::bigint)`.execute(tx);
+      return appendAudit(tx, key, entry, now);
+    });
+  }
   for (let attempt = 0; ; attempt++) {
     const last = await db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
     const base = {

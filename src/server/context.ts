@@ -31,6 +31,12 @@ export interface ServerConfig {
   dbWatchSeconds: number;
   /** Run the background services (registry polling, scan worker, re-match). Off in some tests. */
   background: boolean;
+  /**
+   * PostgreSQL with external workers (docs/scale-out.md): scans and re-matches are jobs for
+   * `bulkhead worker` processes, this replica only enqueues, and periodic duties run on the replica
+   * holding the leader lock. Absent: everything runs in this process (the SQLite default).
+   */
+  scaleOut?: { databaseUrl: string; leaderRetrySeconds: number };
 }
 
 export interface ServerContext {

@@ -202,6 +202,26 @@ function verdicts(): Migration {
   };
 }
 
+/**
+ * 0003_layer_cache: per-layer analysis results shared by every scan worker (src/server/scale-out/
+ * pg-layer-cache.ts), keyed by (analyser set key, layer digest), the gzipped JSON as it would be in
+ * the file-system cache. Portable DDL, but only the PostgreSQL mode reads it.
+ */
+function layerCache(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('layer_cache')
+        .addColumn('analyzer_set', 'text', (c) => c.notNull())
+        .addColumn('layer_digest', 'text', (c) => c.notNull())
+        .addColumn('analysis_gz', dialect === 'postgres' ? 'bytea' : 'blob', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('layer_cache_pk', ['analyzer_set', 'layer_digest'])
+        .execute();
+    },
+  };
+}
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
-  return { getMigrations: async () => ({ '0001_initial': initial(dialect), '0002_verdicts': verdicts() }) };
+  return { getMigrations: async () => ({ '0001_initial': initial(dialect), '0002_verdicts': verdicts(), '0003_layer_cache': layerCache(dialect) }) };
 }

@@ -67,7 +67,9 @@ export async function recordScan(db: Kysely<StoreSchema>, input: RecordScanInput
   counts['fixable'] = active.filter((f) => f.kind === 'vulnerability' && f.vulnerability?.fixedVersion).length;
   const scanId = randomUUID();
 
-  return db.transaction().execute(async (tx) => {
+  // inside a caller's transaction (a worker's keyed, locked write: scale-out/record-once.ts) the scan joins it
+  const inTransaction = <T>(work: (tx: Kysely<StoreSchema>) => Promise<T>): Promise<T> => (db.isTransaction ? work(db) : db.transaction().execute(work));
+  return inTransaction(async (tx) => {
     const before = await tx.selectFrom('images').select(['scan_id']).where('digest', '=', digest).executeTakeFirst();
     const previous = before?.scan_id
       ? new Set((await tx.selectFrom('findings').select('finding_id').where('scan_id', '=', before.scan_id).where('kind', '=', 'vulnerability').where('suppressed', '=', 0).execute()).map((r) => r.finding_id))

@@ -8,7 +8,7 @@
 import type { Kysely } from 'kysely';
 import type { Registry, StoreSchema } from '../../store/index.js';
 import { registryAccess, registryClient, repositoryMatcher } from './registry-access.js';
-import type { ScanQueue } from './scan-queue.js';
+import type { JobQueue } from './job-queue.js';
 
 export interface PollOutcome {
   repositories: number;
@@ -19,7 +19,9 @@ export interface PollOutcome {
 
 export interface MonitorOptions {
   db: Kysely<StoreSchema>;
-  queue: ScanQueue;
+  queue: JobQueue;
+  /** Whether this process polls now (PostgreSQL replicas: only the leader; scale-out/leader.ts). Default: always. */
+  active?: () => boolean;
   encryptionKey: Buffer;
   onError?: (registry: string, error: Error) => void;
 }
@@ -75,7 +77,7 @@ export class RegistryMonitor {
 
   private schedule(id: string, delayMs: number): void {
     const timer = setTimeout(() => {
-      void this.poll(id)
+      void (this.options.active?.() === false ? Promise.resolve() : this.poll(id))
         .catch(() => undefined)
         .then(async () => {
           if (this.stopped || this.timers.get(id) !== timer) return;

@@ -1,14 +1,15 @@
 /**
  * The scan worker: registry images waiting to be scanned, deduplicated by manifest digest. A digest
  * that is queued, running or already stored is never scanned again; a new tag for it is only
- * recorded in image_tags. The queue lives in memory (one server process); claiming jobs from the
- * database so several PostgreSQL-backed workers can share them is later work.
+ * recorded in image_tags. This queue lives in memory (one server process, the SQLite default); with
+ * PostgreSQL, scale-out/pg-scan-queue.ts keeps jobs in the database for `bulkhead worker` processes.
  */
 import type { Kysely } from 'kysely';
 import type { ImageAnalysis } from '../../catalog/index.js';
 import type { ScanResult } from '../../findings/scan-result.js';
 import type { StoreSchema } from '../../store/index.js';
 import { recordScan, type RecordedScan } from '../inventory/index.js';
+import type { JobQueue } from './job-queue.js';
 
 export interface RegistryCredentials {
   username: string;
@@ -33,7 +34,8 @@ export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'deduplicated'
 
 /** What the API shows of a job: never its credentials. */
 export interface JobRecord {
-  id: number;
+  /** A number in the in-process queue, the job's UUID in the PostgreSQL one. */
+  id: number | string;
   reference: string;
   repository: string;
   tags: string[];
@@ -77,7 +79,7 @@ export interface QueueStats {
   deduplicated: number;
 }
 
-export class ScanQueue {
+export class ScanQueue implements JobQueue {
   /** Subscribers told about every stored scan (alerts); a throwing subscriber does not stop the others. */
   readonly onScanned: Array<(event: ScannedEvent) => void | Promise<void>> = [];
   private readonly pending: Array<{ job: ScanJob; record: JobRecord }> = [];

@@ -1,34 +1,46 @@
 /**
  * The registry side of the server as shared services: the scan queue (`scan-queue`) and the monitor
  * (`registry-monitor`). Both exist whenever the API runs, so pushes are accepted and listed; they
- * only work (scan, poll) when background services are on.
+ * only work (scan, poll) when background services are on. With `config.scaleOut` the queue is the
+ * PostgreSQL one (workers scan) and only the leader replica polls.
  */
 import type { ServerContext } from '../context.js';
 import { RegistryMonitor } from './monitor.js';
+import { PgScanQueue } from '../scale-out/pg-scan-queue.js';
+import { replicaServices } from '../scale-out/server-side.js';
+import type { JobQueue } from './job-queue.js';
 import { ScanQueue, type ScanJob } from './scan-queue.js';
 
 export const SCAN_QUEUE = 'scan-queue';
 export const REGISTRY_MONITOR = 'registry-monitor';
 
-export function registryServices(ctx: ServerContext): { queue: ScanQueue; monitor: RegistryMonitor } {
-  const existing = ctx.services.get(SCAN_QUEUE) as ScanQueue | undefined;
+export function registryServices(ctx: ServerContext): { queue: JobQueue; monitor: RegistryMonitor } {
+  const existing = ctx.services.get(SCAN_QUEUE) as JobQueue | undefined;
   if (existing) return { queue: existing, monitor: ctx.services.get(REGISTRY_MONITOR) as RegistryMonitor };
-  const queue = new ScanQueue({
-    db: ctx.store.db,
-    run: (job) => scanRegistryImage(ctx, job),
-    onError: (job, error) => ctx.log.warn({ reference: job.reference, error: error.message }, 'registry scan failed'),
-  });
+  // PostgreSQL with external workers: jobs go to the shared queue, the leader replica polls
+  const replica = ctx.config.scaleOut ? replicaServices(ctx, ctx.config.scaleOut) : undefined;
+  const queue: JobQueue = replica
+    ? new PgScanQueue({ db: ctx.store.db, boss: replica.boss })
+    : new ScanQueue({
+        db: ctx.store.db,
+        run: (job) => scanRegistryImage(ctx, job),
+        onError: (job, error) => ctx.log.warn({ reference: job.reference, error: error.message }, 'registry scan failed'),
+      });
   const monitor = new RegistryMonitor({
     db: ctx.store.db,
     queue,
     encryptionKey: ctx.keys.encryption,
+    ...(replica ? { active: () => replica.isLeader() } : {}),
     onError: (registry, error) => ctx.log.warn({ registry, error: error.message }, 'registry poll failed'),
   });
   ctx.services.set(SCAN_QUEUE, queue);
   ctx.services.set(REGISTRY_MONITOR, monitor);
   if (ctx.config.background) {
     queue.start();
-    void monitor.reload().catch((e: unknown) => ctx.log.warn({ error: (e as Error).message }, 'registry monitor did not start'));
+    const reload = (): void => void monitor.reload().catch((e: unknown) => ctx.log.warn({ error: (e as Error).message }, 'registry monitor did not start'));
+    // a replica learns of registries another one created when it (next) leads
+    if (replica) replica.whileLeading.push(reload);
+    else reload();
     ctx.onClose(() => queue.stop());
     ctx.onClose(() => monitor.stop());
   }

@@ -30,7 +30,8 @@ export const alertRoutes: RouteModule = async (app, ctx) => {
   });
   ctx.services.set('alerter', alerter);
   ctx.services.set('rematcher', rematcher);
-  if (ctx.config.background) rematcher.start();
+  // with external workers the leader replica watches the database and queues the re-match instead (scale-out/)
+  if (ctx.config.background && !ctx.config.scaleOut) rematcher.start();
   ctx.onClose(async () => {
     await rematcher.stop();
     // deliveries in flight get a short grace period, then shutdown goes on

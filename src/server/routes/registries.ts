@@ -114,13 +114,13 @@ export const registryRoutes: RouteModule = async (app, ctx) => {
     if (!row) return reply.code(404).send(notFound(request.params.id));
     try {
       const outcome = await monitor.poll(row.id);
-      return { ...outcome, queue: queue.stats() };
+      return { ...outcome, queue: await queue.stats() };
     } catch (e) {
       return reply.code(502).send({ error: 'registry error', message: e instanceof Error ? e.message : String(e) });
     }
   });
 
-  app.get('/api/v1/scan-queue', { config: { permission: 'read' } }, async () => ({ stats: queue.stats(), jobs: queue.jobs() }));
+  app.get('/api/v1/scan-queue', { config: { permission: 'read' } }, async () => ({ stats: await queue.stats(), jobs: await queue.jobs() }));
 
   // Docker Distribution notifications (docs/notifications.md): the registry's endpoint config sends
   // a static `Authorization: Bearer <token>` header; an `operate` token is what it needs
