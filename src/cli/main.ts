@@ -12,9 +12,11 @@ import { attestCommand, keyCommand, signCommand, verifyAttestationCommand, verif
 import { policyCommand } from './policy.js';
 import { agentCommand } from './agent.js';
 import { auditCommand, serverCommand } from './server.js';
+import { workerCommand } from './worker.js';
 import { webhookCommand } from './webhook.js';
 import { benchCommand } from './bench.js';
 import { authzCommand } from './authz.js';
+import { surfaceCommand } from './surface.js';
 import { verifySignaturesForPolicy } from './policy-signatures.js';
 import type { CliContext } from './context.js';
 
@@ -46,7 +48,7 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = c;
     },
   };
-  for (const make of [sbomCommand, scanCommand, configCommand, dbCommand, keyCommand, signCommand, verifyCommand, attestCommand, verifyAttestationCommand, agentCommand, serverCommand, auditCommand, webhookCommand, benchCommand, authzCommand]) program.addCommand(make(ctx).exitOverride());
+  for (const make of [sbomCommand, scanCommand, configCommand, dbCommand, keyCommand, signCommand, verifyCommand, attestCommand, verifyAttestationCommand, agentCommand, serverCommand, workerCommand, auditCommand, webhookCommand, benchCommand, authzCommand, surfaceCommand]) program.addCommand(make(ctx).exitOverride());
   program.addCommand(policyCommand(ctx, { verifySignatures: verifySignaturesForPolicy }).exitOverride());
 
   try {
