@@ -17,6 +17,7 @@ interface AuthzFlags {
   server?: string;
   token?: string;
   events?: string;
+  spool?: string;
   failOpen?: boolean;
   allowUsers?: string;
   cacheTtl: string;
@@ -38,6 +39,11 @@ function defaultWorkerSocket(pluginSocket: string): string {
   return `/run/bulkhead/${basename(pluginSocket).replace(/\.sock$/u, '')}-worker.sock`;
 }
 
+/** The spool of decisions on their way to --server: on disk that survives a reboot, one per plugin name. */
+function defaultSpool(pluginSocket: string): string {
+  return `/var/lib/bulkhead/${basename(pluginSocket).replace(/\.sock$/u, '')}-decisions-spool.db`;
+}
+
 /** This same program with `authz --worker` and the decision flags (the token goes by environment, not argv). */
 function workerCommand(flags: AuthzFlags, workerSocket: string): { command: string; args: string[] } {
   const at = process.argv.indexOf('authz', 2);
@@ -47,6 +53,10 @@ function workerCommand(flags: AuthzFlags, workerSocket: string): { command: stri
   if (flags.db) args.push('--db', resolve(flags.db));
   if (flags.server) args.push('--server', flags.server);
   if (flags.events) args.push('--events', resolve(flags.events));
+  if (flags.spool) args.push('--spool', resolve(flags.spool));
+  // the worker's --socket is its private one: the spool keeps the name of the plugin dockerd knows
+  else if (flags.server) args.push('--spool', defaultSpool(flags.socket));
+  args.push('--socket', flags.socket);
   if (flags.failOpen) args.push('--fail-open');
   if (flags.allowUsers) args.push('--allow-users', flags.allowUsers);
   return { command: process.execPath, args };
@@ -76,6 +86,7 @@ export function authzCommand(ctx: CliContext): Command {
     .option('--server <url>', 'take image findings from the Bulkhead server instead of scanning (with --token)')
     .option('--token <token>', 'API token for --server (or BULKHEAD_TOKEN)')
     .option('--events <file>', 'append every decision as a JSON line')
+    .option('--spool <file>', 'with --server: decisions waiting for the server (default /var/lib/bulkhead/<name>-decisions-spool.db)')
     .option('--fail-open', 'ALLOW requests the plugin cannot decide (policy unreadable, database missing)')
     .option('--allow-users <names>', 'comma-separated users allowed plugin and swarm changes')
     .option('--cache-ttl <seconds>', 'how long a digest’s signatures and findings are reused', '600')
@@ -125,6 +136,18 @@ export function authzCommand(ctx: CliContext): Command {
         policy = { unavailable: `policy ${flags.policy} unreadable: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}` };
         reporter.warn(policy.unavailable);
       }
+      // every decision reaches the server (GET /api/v1/runtime/events?type=admission), spooled on disk until acknowledged
+      let sender: import('../admission/docker/server-events.js').DecisionSender | undefined;
+      if (flags.server && token) {
+        const { startDecisionSender } = await import('../admission/docker/server-events.js');
+        const spoolFile = flags.spool ?? defaultSpool(flags.socket);
+        try {
+          sender = startDecisionSender({ url: flags.server, token, spoolFile, plugin: basename(flags.socket).replace(/\.sock$/u, ''), reporter });
+        } catch (e) {
+          // the gate still decides; only the server's copy of the decisions is lost, so say so loudly
+          reporter.warn(`decisions will NOT reach ${flags.server}: ${e instanceof Error ? e.message : String(e)} (use --spool FILE)`);
+        }
+      }
       const plugin = await startAuthzPlugin({
         socketPath: flags.worker ? (flags.workerSocket ?? defaultWorkerSocket(flags.socket)) : flags.socket,
         policy,
@@ -135,10 +158,10 @@ export function authzCommand(ctx: CliContext): Command {
         ...(flags.db ? { dbPath: flags.db } : {}),
         ...(flags.server && token ? { server: { url: flags.server, token } } : {}),
         ...(flags.events ? { eventsFile: flags.events } : {}),
+        ...(sender ? { onDecision: (event: import('../admission/docker/events.js').DecisionEvent) => sender.send(event) } : {}),
         ...(flags.failOpen ? { failOpen: true } : {}),
         ...(flags.allowUsers ? { allowUsers: flags.allowUsers.split(',').map((u) => u.trim()).filter(Boolean) } : {}),
       });
-      if (flags.server) reporter.warn('decisions are written as JSON lines only: the server has no admission-event endpoint yet');
       reporter.warn(`${flags.worker ? 'decision worker serving' : 'authorization plugin listening'} on ${plugin.socketPath}; SIGTERM stops it`);
       await new Promise<void>((done) => {
         process.once('SIGTERM', done);
@@ -150,6 +173,7 @@ export function authzCommand(ctx: CliContext): Command {
         }
       });
       await plugin.close();
+      await sender?.close();
       reporter.stop();
     });
 }

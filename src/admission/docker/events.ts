@@ -2,8 +2,9 @@ import { appendFile } from 'node:fs/promises';
 import type { Decision } from './decide.js';
 
 /**
- * Every decision is an event, one JSON line each (append-only; a reader can tail it). The server has
- * no admission-event endpoint yet, so with `--server` decisions are still only written here.
+ * Every decision is an event, one JSON line each (append-only; a reader can tail it). With `--server`
+ * the decision worker also sends each one to the server (server-events.ts); the supervisor's own
+ * fail-closed answers while the worker is down are written here only.
  */
 export interface DecisionEvent {
   time: string;

@@ -103,9 +103,7 @@ export class ImageEvidenceSource {
   }
 
   private async scan(facts: ImagePolicyFacts, inspect: ImageInspect, scanners: ScannerName[]): Promise<Scanned> {
-    if (this.options.server) {
-      return { findings: await this.serverFindings(facts.digest ?? inspect.Id, inspect.Id, scanners), scanned: scanners.map((s) => KIND[s]!) };
-    }
+    if (this.options.server) return this.serverScan(facts.digest ?? inspect.Id, inspect.Id, scanners);
     if (!this.options.dbPath && scanners.includes('vuln')) throw new BulkheadError('USAGE', 'the policy has vulnerability rules but neither --db nor --server is given');
     const { scanImage } = await import('../../scan/index.js');
     const { factsFromScan } = await import('../../policy/index.js');
@@ -117,16 +115,27 @@ export class ImageEvidenceSource {
     return out;
   }
 
-  /** The server's stored scan (`GET /api/v1/images/:digest/findings`, src/server/routes/images.ts). */
-  private async serverFindings(digest: string, id: string, scanners: ScannerName[]): Promise<Finding[]> {
+  /**
+   * The server's stored scan (`GET /api/v1/images/:digest/findings`, src/server/routes/images.ts), and
+   * the UID its etc/passwd maps the USER to (`imageConfig.uid` of `GET /api/v1/images/:digest`): the
+   * daemon's inspect gives the USER name only. No stored scan is an error: the create is denied (fail-closed).
+   */
+  private async serverScan(digest: string, id: string, scanners: ScannerName[]): Promise<Scanned> {
     const { url, token } = this.options.server!;
+    const get = (path: string) => fetch(new URL(path, url), { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) });
     const kinds = scanners.map((s) => KIND[s]).join(',');
     for (const d of [...new Set([digest, id])]) {
-      const res = await fetch(new URL(`/api/v1/images/${encodeURIComponent(d)}/findings?kind=${kinds}&limit=5000`, url), { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) });
+      const res = await get(`/api/v1/images/${encodeURIComponent(d)}/findings?kind=${kinds}&limit=5000`);
       if (res.status === 404) continue;
       if (!res.ok) throw new BulkheadError('NETWORK_ERROR', `server ${url}: findings of ${d} answered ${res.status}`, { input: url });
       const body = (await res.json()) as { items: Finding[] };
-      return body.items.filter((f) => !f.suppression);
+      const out: Scanned = { findings: body.items.filter((f) => !f.suppression), scanned: scanners.map((s) => KIND[s]!) };
+      const summary = await get(`/api/v1/images/${encodeURIComponent(d)}`);
+      if (summary.ok) {
+        const uid = ((await summary.json()) as { imageConfig?: { uid?: number } }).imageConfig?.uid;
+        if (typeof uid === 'number') out.uid = uid;
+      }
+      return out;
     }
     throw new BulkheadError('INPUT_NOT_FOUND', `server ${url} has no scan of ${digest}`, { input: digest });
   }

@@ -109,9 +109,15 @@ interface StoredImage {
   reference?: string;
   created?: string;
   db?: unknown;
+  /** USER (and its UID when known) and HEALTHCHECK of the stored scan's image configuration (routes/images.ts). */
+  imageConfig?: { user: string; uid?: number; healthcheck: string[] | null };
 }
 
-/** The server's stored scan of the digest (routes/images.ts); no stored scan leaves the findings unknown, so their rules are skipped. */
+/**
+ * The server's stored scan of the digest (routes/images.ts): findings, image configuration, packages.
+ * No stored scan leaves the findings unknown: their rules are skipped, which the webhook answers with a
+ * denial ("not checked", fail-closed) rather than a scan here (no --db is needed beside --server).
+ */
 async function serverFacts(facts: PolicyFacts, server: { url: string; token: string }, policy: Policy): Promise<PolicyFacts> {
   const digest = facts.image.digest!;
   const get = async (path: string): Promise<unknown> => {
@@ -127,7 +133,11 @@ async function serverFacts(facts: PolicyFacts, server: { url: string; token: str
   const findings = found?.items ?? [];
   const scanned = new Set<FindingKind>(findings.map((f) => f.kind));
   if (image.db) scanned.add('vulnerability');
-  const out: PolicyFacts = { ...facts, image: { ...facts.image, ...(image.created ? { created: image.created } : {}) }, findings, scanned: [...scanned] };
+  // the image rules (non-root user, healthcheck) read the stored configuration; an older server without
+  // `imageConfig` leaves them unknown, and the webhook denies them as not checked (fail-closed)
+  const config = image.imageConfig;
+  const configFacts = config ? { user: config.user, ...(config.uid !== undefined ? { uid: config.uid } : {}), healthcheck: config.healthcheck } : {};
+  const out: PolicyFacts = { ...facts, image: { ...facts.image, ...(image.created ? { created: image.created } : {}), ...configFacts }, findings, scanned: [...scanned] };
   if (policy.packages || policy.licenses) {
     const pk = (await get(`api/v1/images/${digest}/packages`)) as { packages?: Array<{ name: string; version: string; type: string; purl?: string; licenses?: string[] }> } | undefined;
     out.packages = (pk?.packages ?? []).map((p) => ({ name: p.name, version: p.version, type: p.type, ...(p.purl ? { purl: p.purl } : {}), ...(p.licenses ? { licenses: p.licenses } : {}) }));

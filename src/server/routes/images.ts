@@ -14,6 +14,23 @@ import type { RouteModule } from '../context.js';
 import { BadRequest, parseBody } from './body.js';
 import { validateScanUpload } from '../registry/upload-validation.js';
 import { attachVerdicts, loadPolicyView } from '../verdict/index.js';
+import type { ImageAnalysis } from '../../catalog/index.js';
+import type { ScanResult } from '../../findings/scan-result.js';
+
+/**
+ * The image configuration facts a deploy gate's image rules read (policy `image.nonRootUser`,
+ * `image.healthcheck`; src/policy/facts.ts reads them the same way from a scan): USER, the UID
+ * etc/passwd maps it to when the stored analysis kept the accounts, and the HEALTHCHECK test.
+ * Absent when the scan had no image configuration (an SBOM input): unknown, not "unset".
+ */
+function imageConfigFacts(result: ScanResult, analysis: ImageAnalysis | undefined): { user: string; uid?: number; healthcheck: string[] | null } | undefined {
+  const config = result.image.config;
+  if (!config || result.image.transport === 'sbom') return undefined;
+  const user = config.config?.User ?? '';
+  const name = user.split(':')[0] ?? '';
+  const entry = name !== '' && !/^\d+$/u.test(name) ? analysis?.users?.find((u) => u.name === name) : undefined;
+  return { user, ...(entry ? { uid: entry.uid } : {}), healthcheck: config.config?.Healthcheck?.Test ?? null };
+}
 
 const listQuery = z.object({
   repository: z.string().optional(),
@@ -105,6 +122,7 @@ export const imageRoutes: RouteModule = async (app, ctx) => {
     if (!found) return reply.code(404).send(notFound(request.params.digest));
     const tags = await db.selectFrom('image_tags').selectAll().where('digest', '=', found.row.digest).orderBy('updated_at', 'desc').execute();
     const { result } = found;
+    const imageConfig = imageConfigFacts(result, found.analysis);
     return {
       ...view(found.row),
       reference: result.image.reference,
@@ -116,6 +134,7 @@ export const imageRoutes: RouteModule = async (app, ctx) => {
       packagesScanned: result.packagesScanned,
       db: result.db,
       warnings: result.warnings,
+      ...(imageConfig ? { imageConfig } : {}),
       policy: await loadPolicyView(db, found.row),
     };
   });
