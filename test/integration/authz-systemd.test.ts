@@ -12,7 +12,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -148,6 +148,21 @@ async function bootSystemd(): Promise<void> {
   assert.equal((await inBox(['cat', '/proc/1/comm'])).stdout.trim(), 'systemd', 'systemd is PID 1 of the container');
 }
 
+/** POST /Plugin.Activate on the plugin socket, waiting for an answer (the socket holds the connection). */
+function pluginActivate(socketPath: string, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath, path: '/Plugin.Activate', method: 'POST', timeout: timeoutMs, headers: { 'content-type': 'application/vnd.docker.plugins.v1+json' } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve(body));
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer to Plugin.Activate on ${socketPath} within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end('{}');
+  });
+}
+
 async function startDockerd(): Promise<void> {
   daemonSocket = join(work, 'engine', 'docker.sock');
   if (!existsSync(SPEC_DIR)) {
@@ -156,10 +171,16 @@ async function startDockerd(): Promise<void> {
   }
   // plugin discovery (moby pkg/plugins): /run/docker/plugins/<name>.sock, else /etc/docker/plugins/<name>.spec
   writeFileSync(SPEC, `unix://${join(work, 'plugins', 'bulkhead.sock')}\n`);
-  dockerd = spawn('dockerd', [`--authorization-plugin=${PLUGIN}`, '-H', `unix://${daemonSocket}`, '--data-root', join(work, 'data'), '--exec-root', join(work, 'exec'), '--pidfile', join(work, 'dockerd.pid'), '--bridge=none', '--iptables=false', '--ip6tables=false'], { stdio: 'ignore' });
-  const deadline = Date.now() + 90_000;
+  const log = join(work, 'dockerd.log');
+  const logFd = openSync(log, 'a');
+  dockerd = spawn('dockerd', [`--authorization-plugin=${PLUGIN}`, '-H', `unix://${daemonSocket}`, '--data-root', join(work, 'data'), '--exec-root', join(work, 'exec'), '--pidfile', join(work, 'dockerd.pid'), '--bridge=none', '--iptables=false', '--ip6tables=false'], { stdio: ['ignore', logFd, logFd] });
+  closeSync(logFd);
+  const deadline = Date.now() + 180_000;
   while (!(await pingDocker(daemonSocket))) {
-    if (dockerd.exitCode !== null || Date.now() > deadline) throw new Error(`the second dockerd (--authorization-plugin=${PLUGIN}) did not answer`);
+    if (dockerd.exitCode !== null || Date.now() > deadline) {
+      const tail = readFileSync(log, 'utf8').split('\n').slice(-15).join('\n');
+      throw new Error(`the second dockerd (--authorization-plugin=${PLUGIN}) did not answer (exit ${dockerd.exitCode}); its log ends:\n${tail}`);
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
 }
@@ -177,6 +198,11 @@ before(async () => {
   assert.equal(await unitState(SOCKET_UNIT), 'active');
   assert.equal(await unitState(SERVICE), 'inactive', 'socket activation: nothing runs before the first connection');
   assert.ok(existsSync(join(work, 'plugins', 'bulkhead.sock')), 'systemd created the plugin socket in the shared folder');
+  // The first connection starts the service; on a loaded CI machine its start (TypeScript compiled on
+  // the fly by tsx in the test) can outlast dockerd's own wait for the plugin at its start. Connect
+  // once and wait for the answer, so dockerd finds the plugin up (the tests below stop and restart it).
+  const activated = await pluginActivate(join(work, 'plugins', 'bulkhead.sock'), 240_000);
+  assert.match(activated, /authz/u, 'the plugin answers Plugin.Activate');
   await startDockerd();
   stateAfterDaemonStart = await unitState(SERVICE);
   await buildBusyboxImage(BUSYBOX);

@@ -88,9 +88,14 @@ async function runBpftrace(
   const mountedTracefs = ensureTracefs(options.reporter);
   const command = options.bpftrace ?? 'bpftrace';
   // --unsafe allows signal(); -B line flushes each event at once.
+  // A burst (a fork bomb, a build) can outrun the default 64-page perf ring per CPU: 512 pages
+  // (2 MiB per CPU) absorb a few seconds of it while user space catches up.
   const child = spawn(command, ['--unsafe', '-B', 'line', '-f', 'json', '-e', program], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, BPFTRACE_PERF_RB_PAGES: process.env['BPFTRACE_PERF_RB_PAGES'] ?? '512' },
   });
+  let lost = 0;
+  let lostWarnedAt = 0;
   let stderr = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (s: string) => (stderr = (stderr + s).slice(-4000)));
@@ -120,6 +125,14 @@ async function runBpftrace(
         for (const part of message.data.split('\n')) if (part) onLine(part);
       } else if (message.type === 'map') {
         options.onMap?.(message.data);
+      } else if (message.type === 'lost_events') {
+        // the kernel dropped events the ring could not hold: say so (at most once a minute)
+        lost += Number((message.data as { events?: number } | undefined)?.events ?? 0);
+        if (Date.now() - lostWarnedAt > 60_000) {
+          options.reporter.warn(`probe: the kernel dropped ${lost} event(s) during a burst (perf ring full); some activity went unseen`);
+          lostWarnedAt = Date.now();
+          lost = 0;
+        }
       }
     });
   });

@@ -31,6 +31,8 @@ export interface UsageRecorderOptions {
 const KERNEL_STRING_MAX = 63;
 const SAMPLE_AFTER_EXEC_MS = 1000;
 const RESAMPLE_MS = 60_000;
+/** How long in-kernel counts of a not-yet-known mount namespace are kept. */
+const PENDING_COUNTS_MS = 30_000;
 const SHARED_OBJECT = /\.so(\.[\d.]+)?$|\.so\./;
 
 interface Sample {
@@ -62,9 +64,13 @@ export class UsageRecorder {
   }
 
   /** One interval of in-kernel counts. */
-  counts(counts: UsageCounts, nowMs = Date.now()): void {
+  counts(counts: UsageCounts, nowMs = Date.now(), replay = false): void {
+    // Counts of a mount namespace no container is known for yet (a container started since the last
+    // refresh) wait, up to PENDING_COUNTS_MS, for the tick that learns it.
+    const unknown = new Set<number>();
     const target = (mntns: number): UsageDelta | undefined => {
       const info = this.byMountNs.get(mntns);
+      if (!info) unknown.add(mntns);
       return info ? this.delta(info, nowMs) : undefined;
     };
     const file = (delta: UsageDelta, path: string, n: number): void => {
@@ -99,6 +105,27 @@ export class UsageRecorder {
       const delta = target(s.mntns);
       if (delta) add((delta.syscalls ??= {}), X86_64_SYSCALLS[s.id] ?? `syscall_${s.id}`, s.count);
     }
+    if (unknown.size > 0 && !replay) {
+      const only = (list: Array<{ mntns: number }>) => list.filter((e) => unknown.has(e.mntns));
+      const waiting: UsageCounts = { reads: only(counts.reads), relativeReads: only(counts.relativeReads), capabilities: only(counts.capabilities), syscalls: only(counts.syscalls) } as UsageCounts;
+      if (this.pendingCounts.length >= 64) this.pendingCounts.shift();
+      this.pendingCounts.push({ counts: waiting, atMs: nowMs });
+    }
+  }
+
+  /** Counts that waited for their mount namespace (see counts()). */
+  private readonly pendingCounts: Array<{ counts: UsageCounts; atMs: number }> = [];
+
+  private replayPendingCounts(nowMs: number): void {
+    const waiting = this.pendingCounts.splice(0);
+    for (const entry of waiting) {
+      const known = (e: { mntns: number }) => this.byMountNs.has(e.mntns);
+      const ready: UsageCounts = { reads: entry.counts.reads.filter(known), relativeReads: entry.counts.relativeReads.filter(known), capabilities: entry.counts.capabilities.filter(known), syscalls: entry.counts.syscalls.filter(known) } as UsageCounts;
+      this.counts(ready, nowMs, true);
+      const rest: UsageCounts = { reads: entry.counts.reads.filter((e) => !known(e)), relativeReads: entry.counts.relativeReads.filter((e) => !known(e)), capabilities: entry.counts.capabilities.filter((e) => !known(e)), syscalls: entry.counts.syscalls.filter((e) => !known(e)) } as UsageCounts;
+      const left = rest.reads.length + rest.relativeReads.length + rest.capabilities.length + rest.syscalls.length;
+      if (left > 0 && nowMs - entry.atMs < PENDING_COUNTS_MS) this.pendingCounts.push({ counts: rest, atMs: entry.atMs });
+    }
   }
 
   /**
@@ -124,6 +151,7 @@ export class UsageRecorder {
         delta.observedSeconds += elapsed;
       }
     }
+    if (this.pendingCounts.length) this.replayPendingCounts(nowMs);
     const live = new Set(running.map((c) => c.id));
     for (const [id] of this.containers) if (!live.has(id)) this.containers.delete(id);
     for (const [ns, info] of this.byMountNs) if (!live.has(info.id)) this.byMountNs.delete(ns);
@@ -144,6 +172,7 @@ export class UsageRecorder {
 
   private async flushNow(nowMs: number): Promise<void> {
     this.lastFlushMs = nowMs;
+    if (this.pendingCounts.length) this.replayPendingCounts(nowMs);
     const pending = [...this.deltas.values()];
     this.deltas.clear();
     for (const delta of pending) {
