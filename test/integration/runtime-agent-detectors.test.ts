@@ -100,9 +100,10 @@ test('a 200-port scan of 127.0.0.1 from a container is detected', async () => {
 });
 
 test('an interactive shell in a container is detected', async () => {
-  // a real interactive shell lives while someone types; `true` alone could exit before the agent
-  // reads its terminal from /proc on a loaded host
-  await runAllowFailure('docker', ['exec', '-t', MAIN, 'sh', '-i', '-c', 'sleep 2']);
+  // A real interactive shell lives while someone types. `sh -c 'sleep 2'` would not do: the shell
+  // execs its last command in place, so by the time the agent reads /proc the process is `sleep`;
+  // with a second command the shell stays, on its terminal, while sleep runs as its child.
+  await runAllowFailure('docker', ['exec', '-t', MAIN, 'sh', '-i', '-c', 'sleep 2; true']);
   const event = await agent.waitForEvent((e) => e.type === 'shell' && ofContainer(MAIN)(e));
   assert.match(event.reason, /shell/i);
 });

@@ -65,7 +65,7 @@ test('learn, then monitor: learned behaviour is quiet for 2 minutes, deviations 
   try {
     await new Promise((r) => setTimeout(r, 120_000));
     const quiet = monitor.events().filter((e) => e.container.name === NAME);
-    assert.deepEqual(quiet, [], 'the learned behaviour raised events');
+    assert.deepEqual(quiet, [], `the learned behaviour raised events; learned profile:\n${shown.stdout}`);
 
     await runAllowFailure('docker', ['exec', NAME, '/usr/bin/report-tool']);
     const exec = await monitor.waitForEvent((e) => e.type === 'profile-deviation' && e.process.path === '/usr/bin/report-tool');

@@ -214,10 +214,33 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     if (event.kind === 'exec') return handleExec(event);
     if (event.kind === 'usage-counts') return usage?.counts(event);
     const observation = await attribution.observe(event, Date.now());
-    if (!observation) return;
+    if (!observation) {
+      // a process of a container the engine does not list yet (its entrypoint listening or
+      // connecting in its first milliseconds): kept, and judged once the container is known
+      const pending = event.kind === 'exit' ? undefined : attribution.pendingContainerOf(event.pid);
+      if (pending && event.kind !== 'exit') {
+        if (deferred.length >= 1024) deferred.shift();
+        deferred.push({ event, containerId: pending, atMs: Date.now() });
+      }
+      return;
+    }
     const info = lookup.byContainerId(observation.container.ref.id);
     if (!info || !inScope(info)) return;
     await observe(observation);
+  };
+  /** Events of processes whose container was not listed yet, with that container's id. */
+  const deferred: Array<{ event: Exclude<ProbeEvent, ExecProbeEvent | { kind: 'usage-counts' } | { kind: 'exit' }>; containerId: string; atMs: number }> = [];
+  const replayDeferred = async (nowMs: number): Promise<void> => {
+    for (const item of deferred.splice(0)) {
+      const info = attribution.knownContainer(item.containerId);
+      if (!info) {
+        if (nowMs - item.atMs < 15_000) deferred.push(item);
+        continue;
+      }
+      if (!inScope(info)) continue;
+      const observation = attribution.observationFor(item.event, info, item.atMs);
+      if (observation) await observe(observation);
+    }
   };
 
   // one event at a time, in order; a burst (fork bomb) queues instead of interleaving
@@ -292,6 +315,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       }
     }
     const nowMs = Date.now();
+    if (deferred.length) await replayDeferred(nowMs);
     for (const detector of options.detectors) {
       for (const detection of detector.tick?.(nowMs, contexts) ?? []) await report(detection);
     }

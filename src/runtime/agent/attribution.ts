@@ -19,6 +19,7 @@ export class Attribution {
   readonly table = new ProcessTable();
   private readonly contexts = new Map<string, ContainerContext>();
   private refreshing: Promise<void> | undefined;
+  private pendingRefreshMs = 0;
   /** Anonymous devices an exec came from that a refresh did not attribute, and when to ask again. */
   private readonly deviceRetry = new Map<number, { atMs: number; delayMs: number }>();
 
@@ -70,7 +71,8 @@ export class Attribution {
     const anonymous = Math.floor(event.device / 2 ** 20) === 0;
     const retry = anonymous ? this.deviceRetry.get(event.device) : undefined;
     const newOverlay = anonymous && (retry === undefined || retry.atMs <= now);
-    if (!info && (event.upperLayer || newOverlay || this.containerIdOf(event.pid))) {
+    const cgroupId = info ? undefined : this.containerIdOf(event.pid);
+    if (!info && (event.upperLayer || newOverlay || cgroupId)) {
       await this.refresh();
       info = find();
       if (newOverlay && !info) {
@@ -82,13 +84,23 @@ export class Attribution {
       }
     }
     if (info && retry) this.deviceRetry.delete(event.device);
-    this.table.set(event.pid, { containerId: info?.id ?? '', path: info ? readExe(event.pid) || event.filename : '', comm: event.comm });
+    this.table.set(event.pid, {
+      containerId: info?.id ?? '',
+      path: info || cgroupId ? readExe(event.pid) || event.filename : '',
+      comm: event.comm,
+      ...(!info && cgroupId ? { pendingContainerId: cgroupId } : {}),
+    });
     return info;
   }
 
   /** Observation for an exec already attributed to `info`. */
   execObservation(event: ExecProbeEvent, info: ContainerInfo, nowMs: number): Observation {
-    const parent = this.table.get(event.ppid);
+    let parent = this.table.get(event.ppid);
+    if (parent?.pendingContainerId === info.id) {
+      // the parent started before its container was listed: it is known now
+      parent = { containerId: info.id, path: parent.path, comm: parent.comm };
+      this.table.set(event.ppid, parent);
+    }
     const entry = this.table.get(event.pid);
     return {
       kind: 'exec',
@@ -113,6 +125,21 @@ export class Attribution {
     }
     const info = await this.processContainer(event.pid, event.comm);
     if (!info) return undefined;
+    return this.observationFor(event, info, nowMs);
+  }
+
+  /** The container id of a process whose container the engine did not list yet, if so. */
+  pendingContainerOf(pid: number): string | undefined {
+    return this.table.get(pid)?.pendingContainerId;
+  }
+
+  /** A container the lookup knows by id (after a refresh). */
+  knownContainer(id: string): ContainerInfo | undefined {
+    return this.lookup.byContainerId(id);
+  }
+
+  /** The observation of a (non-exec) event already attributed to `info`. */
+  observationFor(event: Exclude<ProbeEvent, ExecProbeEvent | UsageCountsProbeEvent | { kind: 'exit' }>, info: ContainerInfo, nowMs: number): Observation | undefined {
     const container = this.context(info);
     const entry = this.table.get(event.pid);
     const base = { timeMs: nowMs, container, pid: event.pid, path: entry?.path ?? '', comm: event.comm };
@@ -139,6 +166,19 @@ export class Attribution {
 
   private async processContainer(pid: number, comm: string): Promise<ContainerInfo | undefined> {
     const entry = this.table.get(pid);
+    if (entry?.pendingContainerId) {
+      // its container was not listed yet when the process started: ask the engine again
+      let pending = this.lookup.byContainerId(entry.pendingContainerId);
+      // at most twice a second: a process of a container the engine never lists (another runtime's)
+      // must not turn every event into an engine round trip
+      if (!pending && Date.now() - this.pendingRefreshMs >= 500) {
+        this.pendingRefreshMs = Date.now();
+        await this.refresh();
+        pending = this.lookup.byContainerId(entry.pendingContainerId);
+      }
+      if (pending) this.table.set(pid, { containerId: pending.id, path: readExe(pid) || entry.path, comm: entry.comm });
+      return pending;
+    }
     if (entry) return entry.containerId ? this.lookup.byContainerId(entry.containerId) : undefined;
     const id = this.containerIdOf(pid);
     let info = id ? this.lookup.byContainerId(id) : undefined;
@@ -146,7 +186,7 @@ export class Attribution {
       await this.refresh();
       info = this.lookup.byContainerId(id);
     }
-    this.table.set(pid, { containerId: info?.id ?? '', path: info ? readExe(pid) : '', comm });
+    this.table.set(pid, { containerId: info?.id ?? '', path: info ? readExe(pid) : '', comm, ...(!info && id ? { pendingContainerId: id } : {}) });
     return info;
   }
 

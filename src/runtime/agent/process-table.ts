@@ -6,6 +6,11 @@
 export interface ProcessEntry {
   /** '' for a process outside every container (cached so it is not looked up again). */
   containerId: string;
+  /**
+   * The container id from the process's cgroup when the engine did not list that container yet
+   * (its first processes start before it shows as running): looked up again on the next event.
+   */
+  pendingContainerId?: string;
   /** Executable path inside the container ('' when unknown). */
   path: string;
   comm: string;
