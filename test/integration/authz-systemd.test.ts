@@ -18,6 +18,12 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { buildBusyboxImage } from '../harness/busybox-image.js';
 import { REPO_ROOT } from '../harness/cli.js';
+
+/**
+ * Where the checkout is mounted in the box: a fixed path, never under /tmp, which the unit's
+ * PrivateTmp=yes hides from the service (a checkout in /tmp, as in CI, made every start fail).
+ */
+const BOX_REPO = '/opt/bulkhead-checkout';
 import { ensureDocker, pingDocker } from '../harness/docker.js';
 import { requireCommand, run, runAllowFailure, type RunResult } from '../harness/exec.js';
 
@@ -99,7 +105,7 @@ async function oncePolicyDecides(op: () => Promise<RunResult>): Promise<RunResul
 
 /** The root filesystem: merged-/usr links to the host's /usr (bind-mounted), a minimal /etc, the units. */
 function buildRoot(root: string): void {
-  for (const dir of ['usr', 'etc/systemd/system/bulkhead-authz.service.d', 'etc/bulkhead', 'run', 'tmp', 'var/log', 'var/tmp', 'var/cache', 'proc', 'sys', 'dev', 'root', REPO_ROOT.slice(1)]) {
+  for (const dir of ['usr', 'etc/systemd/system/bulkhead-authz.service.d', 'etc/bulkhead', 'run', 'tmp', 'var/log', 'var/tmp', 'var/cache', 'proc', 'sys', 'dev', 'root', BOX_REPO.slice(1)]) {
     mkdirSync(join(root, dir), { recursive: true });
   }
   for (const link of ['bin', 'lib', 'lib64', 'sbin']) symlinkSync(`usr/${link}`, join(root, link));
@@ -113,7 +119,7 @@ function buildRoot(root: string): void {
   // on, and no vulnerability database (this policy has no thresholds); everything else is the real unit
   writeFileSync(
     join(root, 'etc/systemd/system/bulkhead-authz.service.d/test.conf'),
-    `[Service]\nWorkingDirectory=${REPO_ROOT}\nExecStart=\nExecStart=${process.execPath} --import tsx ${REPO_ROOT}/src/cli/main.ts authz --policy /etc/bulkhead/policy.yaml --docker-host /run/bh-engine/docker.sock --events /var/log/bulkhead/authz.jsonl\n`,
+    `[Service]\nWorkingDirectory=${BOX_REPO}\nExecStart=\nExecStart=${process.execPath} --import tsx ${BOX_REPO}/src/cli/main.ts authz --policy /etc/bulkhead/policy.yaml --docker-host /run/bh-engine/docker.sock --events /var/log/bulkhead/authz.jsonl\n`,
   );
 }
 
@@ -131,7 +137,7 @@ async function bootSystemd(): Promise<void> {
     'run', '-d', '--name', ID, '--network', 'none', '--cgroupns', 'private',
     '--cap-add', 'ALL', '--cap-drop', 'SYS_RESOURCE', '--security-opt', 'seccomp=unconfined', '--security-opt', 'apparmor=unconfined',
     '-e', 'container=docker', '--tmpfs', '/run', '--tmpfs', '/run/lock', '--tmpfs', '/tmp',
-    '-v', '/usr:/usr:ro', '-v', `${REPO_ROOT}:${REPO_ROOT}:ro`,
+    '-v', '/usr:/usr:ro', '-v', `${REPO_ROOT}:${BOX_REPO}:ro`,
     '-v', `${join(work, 'plugins')}:/run/docker/plugins`, '-v', `${join(work, 'engine')}:/run/bh-engine`,
     IMAGE, '/lib/systemd/systemd', '--unit=multi-user.target',
   ]);
